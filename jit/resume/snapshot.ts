@@ -1,0 +1,30 @@
+// Resume data: what a guard needs to rebuild the interpreter's state when it fails.
+//
+// A snapshot lists the jitcode frames that were active when the guard was
+// recorded, outermost (the portal) first:
+//
+//   ResumeSnapshot = frames: FrameSnapshot[]
+//   FrameSnapshot  = code, pc, regs[k] <- value ref values[k]
+//   value ref      = index into the guard's failArgs
+//
+// `pc` of the innermost frame is the jitcode instruction to execute next (for a
+// guard recorded at a branch, the branch itself, re-run on the real condition);
+// `pc` of every outer frame is its call instruction, which receives the callee's
+// result when the blackhole returns into it. A guard_no_exception after a call
+// resumes after the call (pc = call + 1, its result register filled); when the
+// call did raise, the exit carries the exception and the blackhole throws it as
+// if from the call instruction (pc - 1).
+// Registers that are not live at `pc` are not saved (liveness from the codewriter).
+
+import type { JitCode } from '../jitcode.js';
+
+export interface FrameSnapshot {
+  readonly code: JitCode;
+  readonly pc: number;
+  readonly regs: readonly number[];
+  readonly values: readonly number[];
+}
+
+export interface ResumeSnapshot {
+  readonly frames: readonly FrameSnapshot[];
+}
