@@ -20,6 +20,10 @@
 //   merge   jitMergePoint(greens, reds)
 //   enter   canEnterJit(greens, reds)
 //   qiread  dst = getfield of a quasi-immutable field (obj, descr)
+//   qiwrite a quasi-immutable field was just written: invalidate dependent traces
+//
+// `op` reads of arrays typed `readonly T[]` carry `immutableItems`: on a constant
+// array with a constant index they fold while tracing (bytecode fetch).
 //
 // Exceptions: `handlers` lists try regions [start, end) whose exceptions store
 // the thrown value into `reg` and continue at `target`; inner regions come first.
@@ -30,7 +34,7 @@ import type { Kind, Opcode } from './ir/ops.js';
 export type Operand = number;
 
 export type Insn =
-  | { readonly k: 'op'; readonly op: Opcode; readonly args: Operand[]; readonly dst: number; readonly descr: Descr | null }
+  | { readonly k: 'op'; readonly op: Opcode; readonly args: Operand[]; readonly dst: number; readonly descr: Descr | null; readonly immutableItems: boolean }
   | { readonly k: 'call'; readonly descr: CallDescr; readonly args: Operand[]; readonly dst: number }
   | { readonly k: 'inline'; readonly callee: JitCode; readonly args: Operand[]; readonly dst: number }
   | { readonly k: 'invoke'; readonly method: string; readonly targets: DispatchTable; readonly args: Operand[]; readonly dst: number }
@@ -43,7 +47,8 @@ export type Insn =
   | { readonly k: 'jitted'; readonly dst: number }
   | { readonly k: 'merge'; readonly greens: Operand[]; readonly reds: Operand[] }
   | { readonly k: 'enter'; readonly greens: Operand[]; readonly reds: Operand[] }
-  | { readonly k: 'qiread'; readonly obj: Operand; readonly descr: FieldDescr; readonly dst: number };
+  | { readonly k: 'qiread'; readonly obj: Operand; readonly descr: FieldDescr; readonly dst: number }
+  | { readonly k: 'qiwrite'; readonly descr: FieldDescr };
 
 /** Receiver class -> implementation, for `invoke`. Filled at link time. */
 export interface DispatchTable {

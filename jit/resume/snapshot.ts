@@ -3,7 +3,7 @@
 // A snapshot lists the jitcode frames that were active when the guard was
 // recorded, outermost (the portal) first:
 //
-//   ResumeSnapshot = frames: FrameSnapshot[]
+//   ResumeSnapshot = frames: FrameSnapshot[], failArgs: Value[]
 //   FrameSnapshot  = code, pc, regs[k] <- value ref values[k]
 //   value ref      = index into the guard's failArgs
 //
@@ -16,6 +16,7 @@
 // if from the call instruction (pc - 1).
 // Registers that are not live at `pc` are not saved (liveness from the codewriter).
 
+import type { Value } from '../ir/trace.js';
 import type { JitCode } from '../jitcode.js';
 
 export interface FrameSnapshot {
@@ -27,4 +28,6 @@ export interface FrameSnapshot {
 
 export interface ResumeSnapshot {
   readonly frames: readonly FrameSnapshot[];
+  /** The guard's failArgs (kinds, and constants a bridge can keep constant). */
+  readonly failArgs: readonly Value[];
 }

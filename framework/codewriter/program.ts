@@ -1,0 +1,63 @@
+// Builds the TypeScript program of an interpreter: its entry file, every
+// interpreter file it imports, and `metajit` mapped to the framework's source.
+
+import ts from 'typescript';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (package) root: the directory whose package.json is metajit's. */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'metajit') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('metajit: cannot find the package root');
+    dir = up;
+  }
+}
+
+export function frameworkSourceFile(): string {
+  return path.join(packageRoot(), 'framework', 'index.ts');
+}
+
+export interface InterpreterProgram {
+  readonly program: ts.Program;
+  readonly checker: ts.TypeChecker;
+  /** The interpreter's own source files (not the framework, not lib). */
+  readonly files: ts.SourceFile[];
+  readonly rootDir: string;
+  readonly frameworkFile: string;
+}
+
+export const INTERPRETER_COMPILER_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  types: [],
+  noEmit: false,
+  skipLibCheck: true,
+  isolatedModules: true,
+};
+
+export function createInterpreterProgram(entry: string): InterpreterProgram {
+  const abs = path.resolve(entry);
+  const frameworkFile = frameworkSourceFile();
+  const frameworkDir = path.dirname(frameworkFile);
+  const options: ts.CompilerOptions = {
+    ...INTERPRETER_COMPILER_OPTIONS,
+    baseUrl: path.dirname(abs),
+    paths: { metajit: [frameworkFile] },
+    types: ['node'],
+    typeRoots: [path.join(packageRoot(), 'node_modules', '@types')],
+  };
+  const program = ts.createProgram([abs], options);
+  const files = program.getSourceFiles().filter((sf) => {
+    if (sf.isDeclarationFile) return false;
+    const dir = path.resolve(path.dirname(sf.fileName));
+    return dir !== frameworkDir && !dir.includes(`${path.sep}node_modules${path.sep}`);
+  });
+  return { program, checker: program.getTypeChecker(), files, rootDir: path.dirname(abs), frameworkFile };
+}

@@ -1,0 +1,160 @@
+// Loading an interpreter: TS source -> (checked, codewritten, transpiled, cached)
+// -> imported JS modules -> linked jitcodes -> a JIT runtime per portal.
+//
+// The cache (.metajit-cache/ at the package root) holds, per interpreter entry
+// file, the emitted JS of every interpreter file, the code bundle and a manifest
+// of source hashes. A hit loads neither the TypeScript compiler nor the checker.
+//
+// Emitted modules are changed in three ways: `from 'metajit'` points at this
+// framework; each module exports `__metajit_decls` (its top-level declarations,
+// for linking); the portal function is replaced by its runner
+// (`portal = driver.wrapPortal(portal)`), so the JIT can re-enter it.
+
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import type { Backend } from '../jit/backend.js';
+import { JitRuntime, type TraceOptimizer } from '../jit/jit-runtime.js';
+import type { JitLog } from '../jit/log.js';
+import { defaultParams, type JitParams } from '../jit/params.js';
+import { JitStats } from '../jit/stats.js';
+import { BUNDLE_VERSION, type CodeBundle } from './codewriter/bundle.js';
+import { packageRoot } from './codewriter/program.js';
+import { link, type LinkedInterpreter } from './link.js';
+
+export interface JitConfig {
+  readonly backend: Backend;
+  readonly params?: JitParams;
+  readonly log?: JitLog | null;
+  readonly stats?: JitStats;
+  readonly optimize?: TraceOptimizer;
+}
+
+export interface LoadedInterpreter {
+  /** The interpreter's `main(argv)`; returns the exit code. */
+  readonly main: (argv: readonly string[]) => number;
+  readonly runtimes: readonly JitRuntime[];
+  readonly linked: LinkedInterpreter | null;
+  readonly stats: JitStats;
+}
+
+interface Manifest {
+  readonly version: number;
+  readonly framework: string;
+  readonly files: Record<string, string>; // module path -> content hash
+}
+
+const FRAMEWORK_URL = new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './index.js', import.meta.url).href;
+
+function hash(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+function cacheDirFor(entry: string): string {
+  return path.join(packageRoot(), '.metajit-cache', hash(`${entry}\0${FRAMEWORK_URL}`));
+}
+
+function readManifest(dir: string, rootDir: string): Manifest | null {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    if (m.version !== BUNDLE_VERSION || m.framework !== FRAMEWORK_URL) return null;
+    for (const [mod, h] of Object.entries(m.files)) {
+      if (hash(fs.readFileSync(path.join(rootDir, mod), 'utf8')) !== h) return null;
+    }
+    return m;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the cache for `entry` (checker + codewriter + transpiling); throws InterpreterRejected on bad source. */
+async function build(entry: string, dir: string): Promise<Manifest> {
+  const { writeInterpreter } = await import('./codewriter/codewriter.js');
+  const { bundle, program } = writeInterpreter(entry);
+  const files: Record<string, string> = {};
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const sf of program.files) {
+    const mod = path.relative(program.rootDir, sf.fileName).replace(/\\/g, '/');
+    const text = sf.getFullText();
+    files[mod] = hash(text);
+    const out = path.join(dir, 'js', mod.replace(/\.ts$/, '.js'));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, emitModule(sf, mod, bundle));
+  }
+  fs.writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(bundle));
+  const manifest: Manifest = { version: BUNDLE_VERSION, framework: FRAMEWORK_URL, files };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return manifest;
+}
+
+function emitModule(sf: ts.SourceFile, mod: string, bundle: CodeBundle): string {
+  const js = ts.transpileModule(sf.getFullText(), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    fileName: sf.fileName,
+  }).outputText.replace(/(from\s+)(['"])metajit\2/g, `$1'${FRAMEWORK_URL}'`);
+  const names: string[] = [];
+  for (const st of sf.statements) {
+    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.push(st.name.text);
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.push(d.name.text);
+  }
+  let tail = '\n';
+  for (const p of bundle.portals) {
+    if (p.module === mod) tail += `${p.fnName} = ${p.driverLocal}.wrapPortal(${p.fnName});\n`;
+  }
+  tail += `export const __metajit_decls = { ${names.join(', ')} };\n`;
+  return js + tail;
+}
+
+/**
+ * Loads the interpreter whose entry file is `entry`. With `jit` it links the
+ * jitcodes and attaches a JIT runtime to each driver; without, drivers run plain.
+ */
+export async function loadInterpreter(entry: string, jit: JitConfig | null): Promise<LoadedInterpreter> {
+  const abs = path.resolve(entry);
+  if (!fs.existsSync(abs)) throw new Error(`interpreter not found: ${entry}`);
+  const rootDir = path.dirname(abs);
+  const dir = cacheDirFor(abs);
+  const manifest = readManifest(dir, rootDir) ?? (await build(abs, dir));
+  const modules = new Map<string, Readonly<Record<string, unknown>>>();
+  let entryModule: Record<string, unknown> | null = null;
+  const entryMod = path.basename(abs);
+  for (const mod of Object.keys(manifest.files)) {
+    const url = pathToFileURL(path.join(dir, 'js', mod.replace(/\.ts$/, '.js'))).href;
+    const ns = (await import(url)) as Record<string, unknown>;
+    modules.set(mod, ns.__metajit_decls as Record<string, unknown>);
+    if (mod === entryMod) entryModule = ns;
+  }
+  const main = entryModule?.main;
+  if (typeof main !== 'function') throw new Error(`${entry}: an interpreter must export function main(argv: readonly string[]): number`);
+  const stats = jit?.stats ?? new JitStats();
+  if (jit === null) {
+    const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as CodeBundle;
+    for (const p of bundle.portals) {
+      const ref = p.driver;
+      const driver = 'mod' in ref ? (modules.get(ref.mod)?.[ref.name] as { hooks: unknown } | undefined) : undefined;
+      if (driver) driver.hooks = null;
+    }
+    return { main: main as (argv: readonly string[]) => number, runtimes: [], linked: null, stats };
+  }
+  const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as CodeBundle;
+  const linked = link(bundle, modules);
+  const params = jit.params ?? defaultParams();
+  const runtimes = linked.portals.map((p) => {
+    const printable = p.driver.getPrintableLocation as ((...g: unknown[]) => string) | null;
+    const rt = new JitRuntime(
+      {
+        code: p.code,
+        numGreens: p.json.greens.length,
+        numReds: p.json.reds.length,
+        paramOrder: p.json.paramOrder,
+        printLocation: (greens) => (printable ? printable(...greens) : `${p.json.fnName} ${greens.map(String).join(' ')}`),
+      },
+      { params, backend: jit.backend, optimize: jit.optimize ?? ((t) => t), log: jit.log ?? null, stats },
+    );
+    p.driver.hooks = { canEnterJit: (args) => rt.canEnterJit(args), runPortal: (inner, args) => rt.runPortal(inner, args) };
+    return rt;
+  });
+  return { main: main as (argv: readonly string[]) => number, runtimes, linked, stats };
+}

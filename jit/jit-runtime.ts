@@ -1,0 +1,300 @@
+// The JIT at run time, one per portal (RPython's warmstate + the driver glue):
+// counts loop iterations per green key, starts tracing when a key gets hot,
+// enters compiled loops, and turns their exits back into interpreter state.
+//
+// Handing control back (RPython's ContinueRunningNormally): the portal is
+// wrapped by a runner (`runPortal`). When compiled code or the blackhole stops
+// at a merge point, `canEnterJit` throws ContinueRunningNormally with the new
+// greens and reds; the runner catches it and calls the portal again with them.
+// The portal's own JS frame is abandoned: everything live at the merge point is
+// a green or a red, which the codewriter checks.
+
+import type { Backend, CompiledLoop, TraceExit } from './backend.js';
+import { blackhole, framesFromSnapshot, type BlackholeFrame, type BlackholeResult } from './blackhole.js';
+import type { CallDescr, FieldDescr, GuardDescr, TargetDescr } from './ir/descr.js';
+import type { Trace } from './ir/trace.js';
+import type { JitCode } from './jitcode.js';
+import { JitLog } from './log.js';
+import type { JitParams } from './params.js';
+import { JitStats } from './stats.js';
+import { Tracer, type TraceOutcome } from './tracer.js';
+
+/** Unwinds the portal's JS frame; the runner re-enters the portal with `args`. */
+export class ContinueRunningNormally {
+  constructor(readonly runtime: JitRuntime, readonly args: unknown[]) {}
+}
+
+/** Unwinds the portal's JS frame; the runner returns `value` from the portal. */
+export class DoneWithThisFrame {
+  constructor(readonly runtime: JitRuntime, readonly value: unknown) {}
+}
+
+/** Optimizes a trace before it reaches the backend (the optimizer pipeline). */
+export type TraceOptimizer = (trace: Trace, kind: 'loop' | 'bridge') => Trace;
+
+export interface PortalSpec {
+  readonly code: JitCode;
+  readonly numGreens: number;
+  readonly numReds: number;
+  /** For each portal parameter, its index in greens ++ reds. */
+  readonly paramOrder: readonly number[];
+  readonly printLocation: (greens: unknown[]) => string;
+}
+
+export interface JitOptions {
+  readonly params: JitParams;
+  readonly backend: Backend;
+  readonly optimize: TraceOptimizer;
+  readonly log: JitLog | null;
+  readonly stats: JitStats;
+}
+
+interface KeyCell {
+  counter: number;
+  aborts: number;
+  blacklisted: boolean;
+  loop: CompiledLoop | null;
+}
+
+/** Maps a green key (a tuple of values compared with ===) to T. */
+class GreenMap<T> {
+  private readonly root = new Map<unknown, unknown>();
+  constructor(private readonly width: number) {}
+
+  get(key: readonly unknown[]): T | undefined {
+    let m: Map<unknown, unknown> | undefined = this.root;
+    for (let i = 0; i < this.width - 1 && m; i++) m = m.get(key[i]) as Map<unknown, unknown> | undefined;
+    return m?.get(key[this.width - 1]) as T | undefined;
+  }
+
+  getOrCreate(key: readonly unknown[], make: () => T): T {
+    let m = this.root;
+    for (let i = 0; i < this.width - 1; i++) {
+      let next = m.get(key[i]) as Map<unknown, unknown> | undefined;
+      if (!next) m.set(key[i], (next = new Map()));
+      m = next;
+    }
+    let v = m.get(key[this.width - 1]) as T | undefined;
+    if (v === undefined) m.set(key[this.width - 1], (v = make()));
+    return v;
+  }
+}
+
+export class JitRuntime {
+  private readonly cells: GreenMap<KeyCell>;
+  private readonly loopsByTarget = new Map<TargetDescr, CompiledLoop>();
+  private readonly qiDependents = new Map<FieldDescr, Set<CompiledLoop>>();
+  private readonly qiCalls = new Map<FieldDescr, CallDescr>();
+  private tracing = false;
+  private nextGuard = 0;
+  private nextTrace = 0;
+  readonly stats: JitStats;
+  /** Every trace handed to the backend, in order (before optimization), for tests and tools. */
+  readonly compiledTraces: { readonly kind: 'loop' | 'bridge'; readonly trace: Trace }[] = [];
+
+  constructor(readonly portal: PortalSpec, readonly options: JitOptions) {
+    this.cells = new GreenMap(Math.max(1, portal.numGreens));
+    this.stats = options.stats;
+  }
+
+  // ------------------------------------------------------- driver hooks
+
+  runPortal(inner: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+    for (;;) {
+      try {
+        return inner(...args);
+      } catch (e) {
+        if (e instanceof ContinueRunningNormally && e.runtime === this) {
+          args = e.args;
+          continue;
+        }
+        if (e instanceof DoneWithThisFrame && e.runtime === this) return e.value;
+        throw e;
+      }
+    }
+  }
+
+  /** Called at every guest back-edge with the greens then the reds. */
+  canEnterJit(args: unknown[]): void {
+    const ng = this.portal.numGreens;
+    const greens = args.slice(0, ng);
+    const cell = this.cells.getOrCreate(greens, newCell);
+    if (cell.loop !== null) {
+      if (!cell.loop.invalidated) this.runFrom(cell.loop, args.slice(ng));
+      cell.loop = null;
+    }
+    if (this.tracing || cell.blacklisted) return;
+    if (++cell.counter < this.options.params.threshold) return;
+    cell.counter = 0;
+    this.traceLoop(cell, greens, args);
+  }
+
+  // ------------------------------------------------------- tracing
+
+  private tracerEnv() {
+    return {
+      params: this.options.params,
+      portal: this.portal.code,
+      numGreens: this.portal.numGreens,
+      newGuardId: () => this.nextGuard++,
+      compiledTarget: (greens: unknown[]) => {
+        const loop = this.cells.get(greens)?.loop;
+        return loop && !loop.invalidated ? loop.target : null;
+      },
+      location: (greens: unknown[]) => this.portal.printLocation(greens),
+      dependOn: (d: FieldDescr) => this.pendingDeps.add(d),
+      invalidationCall: (d: FieldDescr) => this.invalidationCall(d),
+      quasiImmutableWritten: (d: FieldDescr) => this.quasiImmutableWritten(d),
+    };
+  }
+
+  private pendingDeps = new Set<FieldDescr>();
+
+  private traceLoop(cell: KeyCell, greens: unknown[], args: unknown[]): never {
+    const target: TargetDescr = { kind: 'target', name: `L${this.nextTrace++}` };
+    const name = `loop ${target.name} at ${this.portal.printLocation(greens)}`;
+    const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceLoop(this.portalArgs(args), target));
+    if (outcome.kind === 'done') {
+      const loop = this.compile(() => this.options.backend.compileLoop(this.options.optimize(outcome.trace, 'loop')), outcome.trace, 'loop');
+      this.loopsByTarget.set(loop.target, loop);
+      this.registerDeps(loop);
+      cell.loop = loop;
+      return this.continueAt(outcome.greens, outcome.reds);
+    }
+    if (outcome.kind === 'aborted') {
+      if (++cell.aborts >= this.options.params.max_aborts) cell.blacklisted = true;
+    }
+    return this.afterFailedTrace(outcome);
+  }
+
+  private traceBridge(guard: GuardDescr, values: unknown[]): never {
+    const snapshot = guard.resume!;
+    const name = `bridge from guard ${guard.id}`;
+    const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceBridge(snapshot, snapshot.failArgs, values));
+    if (outcome.kind === 'done') {
+      const trace = outcome.trace;
+      this.compile(() => {
+        this.options.backend.attachBridge(guard, this.options.optimize(trace, 'bridge'));
+        return null;
+      }, trace, 'bridge');
+      for (const d of this.pendingDeps) this.dependents(d); // bridges share their loop's invalidation
+      this.pendingDeps.clear();
+      return this.continueAt(outcome.greens, outcome.reds);
+    }
+    if (outcome.kind === 'aborted') guard.failures = -this.options.params.bridge_threshold * 4;
+    return this.afterFailedTrace(outcome);
+  }
+
+  private withTracing(run: () => TraceOutcome): TraceOutcome {
+    const t0 = performance.now();
+    this.tracing = true;
+    this.pendingDeps.clear();
+    try {
+      return run();
+    } finally {
+      this.tracing = false;
+      this.stats.tracingMs += performance.now() - t0;
+    }
+  }
+
+  private compile<T>(build: () => T, trace: Trace, what: 'loop' | 'bridge'): T {
+    const t0 = performance.now();
+    const out = build();
+    this.stats.backendMs += performance.now() - t0;
+    this.compiledTraces.push({ kind: what, trace });
+    if (what === 'loop') this.stats.loops++;
+    else this.stats.bridges++;
+    this.options.log?.compiled(what, trace);
+    return out;
+  }
+
+  private afterFailedTrace(outcome: Exclude<TraceOutcome, { kind: 'done' }>): never {
+    if (outcome.kind === 'returned') throw new DoneWithThisFrame(this, outcome.value);
+    if (outcome.kind === 'raised') throw outcome.value;
+    this.stats.aborts++;
+    this.stats.abortReasons.set(outcome.reason, (this.stats.abortReasons.get(outcome.reason) ?? 0) + 1);
+    this.options.log?.aborted(outcome.reason, outcome.location);
+    return this.finishInBlackhole(outcome.frames, outcome.pending);
+  }
+
+  // ------------------------------------------------------- compiled code
+
+  /** Runs compiled code from a loop header until it must return to the interpreter. */
+  private runFrom(loop: CompiledLoop, reds: unknown[]): never {
+    let exit: TraceExit;
+    const t0 = performance.now();
+    try {
+      exit = loop.run(reds);
+    } finally {
+      this.stats.compiledMs += performance.now() - t0;
+    }
+    return this.handleExit(exit);
+  }
+
+  private handleExit(exit: TraceExit): never {
+    if (exit.kind === 'finish') return this.continueAt([...exit.descr.greens], exit.values);
+    const guard = exit.descr;
+    this.stats.guardFailures++;
+    guard.failures++;
+    if (exit.exception === null && guard.bridge === null && !this.tracing && guard.failures >= this.options.params.bridge_threshold) {
+      return this.traceBridge(guard, exit.values);
+    }
+    return this.finishInBlackhole(framesFromSnapshot(guard.resume!, exit.values), exit.exception);
+  }
+
+  private finishInBlackhole(frames: BlackholeFrame[], pending: { value: unknown } | null): never {
+    this.stats.blackholes++;
+    const r: BlackholeResult = blackhole(frames, pending, { quasiImmutableWritten: (d) => this.quasiImmutableWritten(d) });
+    if (r.kind === 'return') throw new DoneWithThisFrame(this, r.value);
+    return this.continueAt(r.greens, r.reds);
+  }
+
+  /** Resumes at a merge point: in compiled code if there is some, else in the interpreter. */
+  private continueAt(greens: unknown[], reds: unknown[]): never {
+    const loop = this.cells.get(greens)?.loop;
+    if (loop && !loop.invalidated && !this.tracing) return this.runFrom(loop, reds);
+    throw new ContinueRunningNormally(this, this.portalArgs([...greens, ...reds]));
+  }
+
+  private portalArgs(greensThenReds: unknown[]): unknown[] {
+    return this.portal.paramOrder.map((i) => greensThenReds[i]);
+  }
+
+  // ------------------------------------------------------- quasi-immutables
+
+  private dependents(d: FieldDescr): Set<CompiledLoop> {
+    let s = this.qiDependents.get(d);
+    if (!s) this.qiDependents.set(d, (s = new Set()));
+    return s;
+  }
+
+  private registerDeps(loop: CompiledLoop): void {
+    for (const d of this.pendingDeps) this.dependents(d).add(loop);
+    this.pendingDeps.clear();
+  }
+
+  quasiImmutableWritten(d: FieldDescr): void {
+    const deps = this.qiDependents.get(d);
+    if (!deps || deps.size === 0) return;
+    for (const loop of deps) {
+      if (!loop.invalidated) {
+        loop.invalidate();
+        this.stats.invalidations++;
+      }
+    }
+    deps.clear();
+  }
+
+  private invalidationCall(d: FieldDescr): CallDescr {
+    let c = this.qiCalls.get(d);
+    if (!c) {
+      c = { kind: 'call', name: `invalidate ${d.owner}.${d.name}`, fn: () => this.quasiImmutableWritten(d), effect: 'write', canRaise: false, resultKind: 'v' };
+      this.qiCalls.set(d, c);
+    }
+    return c;
+  }
+}
+
+function newCell(): KeyCell {
+  return { counter: 0, aborts: 0, blacklisted: false, loop: null };
+}

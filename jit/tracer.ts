@@ -1,0 +1,405 @@
+// The tracing meta-interpreter (RPython's pyjitpl): runs the interpreter's
+// jitcodes on real values and records what they do into a trace.
+//
+// Every register holds a trace value (a Box, or a Const when the value is known
+// while tracing) and the real value. Pure ops on constants fold right away, so
+// the dispatch on a constant opcode leaves no trace; reads of immutable fields
+// and `readonly` arrays on constant objects fold too. Branches on boxes become
+// guards whose resume data snapshots the frame stack.
+//
+// A loop trace starts at the portal's merge point with the reds as inputs and
+// the greens as constants, and closes when the merge point is reached again
+// with the same green key. A bridge starts from a guard's resume data and ends
+// at the first merge point whose key has compiled code.
+
+import type { AbortReason } from './aborts.js';
+import type { BlackholeFrame } from './blackhole.js';
+import type { CallDescr, FieldDescr, GuardDescr, LocDescr, TargetDescr } from './ir/descr.js';
+import { OPS, opInfo, type Kind, type Opcode } from './ir/ops.js';
+import { BoxFactory, constOf, type Box, type Op, type Trace, type Value } from './ir/trace.js';
+import type { Insn, JitCode } from './jitcode.js';
+import type { JitParams } from './params.js';
+import type { FrameSnapshot, ResumeSnapshot } from './resume/snapshot.js';
+
+/** What the tracer needs from the JIT runtime. */
+export interface TracerEnv {
+  readonly params: JitParams;
+  readonly portal: JitCode;
+  readonly numGreens: number;
+  newGuardId(): number;
+  /** The compiled loop at a green key, if any (for jumps out of the trace). */
+  compiledTarget(greens: unknown[]): TargetDescr | null;
+  location(greens: unknown[]): string;
+  /** The trace relies on this quasi-immutable field keeping its value. */
+  dependOn(descr: FieldDescr): void;
+  invalidationCall(descr: FieldDescr): CallDescr;
+  quasiImmutableWritten(descr: FieldDescr): void;
+}
+
+export type TraceOutcome =
+  /** The trace ends at a merge point: jump to `target` (own label or another loop). */
+  | { readonly kind: 'done'; readonly trace: Trace; readonly greens: unknown[]; readonly reds: unknown[] }
+  /** Tracing stopped; the blackhole finishes from `frames` (raising `pending` first, if set). */
+  | { readonly kind: 'aborted'; readonly reason: AbortReason; readonly location: string; readonly frames: BlackholeFrame[]; readonly pending: { value: unknown } | null }
+  /** The portal returned or raised while tracing: hand that to the portal's caller. */
+  | { readonly kind: 'returned'; readonly value: unknown }
+  | { readonly kind: 'raised'; readonly value: unknown };
+
+interface Frame {
+  readonly code: JitCode;
+  pc: number;
+  readonly regs: Value[];
+  readonly vals: unknown[];
+}
+
+class Abort {
+  constructor(readonly reason: AbortReason, readonly pending: { value: unknown } | null = null) {}
+}
+
+type Started = { kind: 'loop'; startKey: unknown[] | null; target: TargetDescr } | { kind: 'bridge' };
+
+export class Tracer {
+  private readonly frames: Frame[] = [];
+  private ops: Op[] = [];
+  private readonly boxes = new BoxFactory();
+  private inputs: Box[] = [];
+  private knownClass = new Map<Box, Function>();
+  private qiGuarded = false;
+  private lastLocation = '';
+  private mode: Started;
+
+  constructor(private readonly env: TracerEnv, private readonly name: string) {
+    this.mode = { kind: 'bridge' };
+  }
+
+  /** Traces a loop, starting the portal afresh with `args` (its parameters in order). */
+  traceLoop(args: unknown[], target: TargetDescr): TraceOutcome {
+    this.mode = { kind: 'loop', startKey: null, target };
+    const code = this.env.portal;
+    const regs: Value[] = code.kinds.map((k) => constOf(k === 'v' ? 'r' : k, undefined));
+    const vals: unknown[] = new Array(code.numRegs);
+    code.params.forEach((r, i) => {
+      regs[r] = constOf(code.kinds[r] as Exclude<Kind, 'v'>, args[i]);
+      vals[r] = args[i];
+    });
+    this.frames.push({ code, pc: 0, regs, vals });
+    return this.run();
+  }
+
+  /** Traces a bridge from a failing guard: frames rebuilt from its resume data. */
+  traceBridge(snapshot: ResumeSnapshot, failArgs: readonly Value[], values: readonly unknown[]): TraceOutcome {
+    this.mode = { kind: 'bridge' };
+    this.inputs = failArgs.map((v) => this.boxes.box(v.kind));
+    const valueOf = (k: number): Value => (failArgs[k].tag === 'const' ? failArgs[k] : this.inputs[k]);
+    for (const f of snapshot.frames) this.frames.push(this.frameFrom(f, valueOf, values));
+    return this.run();
+  }
+
+  private frameFrom(f: FrameSnapshot, valueOf: (k: number) => Value, values: readonly unknown[]): Frame {
+    const regs: Value[] = f.code.kinds.map((k) => constOf(k === 'v' ? 'r' : k, undefined));
+    const vals: unknown[] = new Array(f.code.numRegs);
+    f.regs.forEach((r, k) => {
+      regs[r] = valueOf(f.values[k]);
+      vals[r] = values[f.values[k]];
+    });
+    return { code: f.code, pc: f.pc, regs, vals };
+  }
+
+  // ------------------------------------------------------------ recording
+
+  private record(opcode: Opcode, args: Value[], descr: Op['descr'] = null): Box | null {
+    const kind = OPS[opcode].result;
+    const result = kind === 'v' ? null : this.boxes.box(kind);
+    this.ops.push({ opcode, args, result, descr, failArgs: null });
+    return result;
+  }
+
+  /** Records a guard whose resume point is `pc` of the innermost frame. */
+  private guard(opcode: Opcode, args: Value[], pc: number, alsoLiveAt = -1): void {
+    const failArgs: Value[] = [];
+    const index = new Map<Value, number>();
+    const frames: FrameSnapshot[] = this.frames.map((f, i) => {
+      const top = i === this.frames.length - 1;
+      const at = top ? pc : f.pc;
+      const live = new Set(f.code.live[at] ?? []);
+      if (top && alsoLiveAt >= 0) for (const r of f.code.live[alsoLiveAt] ?? []) live.add(r);
+      const regs = [...live].sort((a, b) => a - b);
+      const values = regs.map((r) => {
+        const v = f.regs[r];
+        let k = index.get(v);
+        if (k === undefined) {
+          k = failArgs.length;
+          failArgs.push(v);
+          index.set(v, k);
+        }
+        return k;
+      });
+      return { code: f.code, pc: at, regs, values };
+    });
+    const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs }, failures: 0, bridge: null };
+    this.ops.push({ opcode, args, result: null, descr, failArgs });
+  }
+
+  // ------------------------------------------------------------ running
+
+  private run(): TraceOutcome {
+    try {
+      for (;;) {
+        const r = this.step();
+        if (r) return r;
+      }
+    } catch (e) {
+      if (e instanceof Abort) return this.aborted(e.reason, e.pending);
+      throw e;
+    }
+  }
+
+  private aborted(reason: AbortReason, pending: { value: unknown } | null): TraceOutcome {
+    const frames = this.frames.map((f) => ({ code: f.code, pc: f.pc, regs: f.vals.slice() }));
+    return { kind: 'aborted', reason, location: this.lastLocation, frames, pending };
+  }
+
+  private val(f: Frame, o: number): Value {
+    return o >= 0 ? f.regs[o] : constOf(f.code.constKinds[-1 - o] as Exclude<Kind, 'v'>, f.code.consts[-1 - o]);
+  }
+
+  private real(f: Frame, o: number): unknown {
+    return o >= 0 ? f.vals[o] : f.code.consts[-1 - o];
+  }
+
+  private set(f: Frame, dst: number, v: Value, real: unknown): void {
+    if (dst < 0) return;
+    f.regs[dst] = v;
+    f.vals[dst] = real;
+  }
+
+  /** Executes one instruction of the innermost frame; returns an outcome when tracing ends. */
+  private step(): TraceOutcome | null {
+    if (this.ops.length > this.env.params.trace_limit) throw new Abort('trace_too_long');
+    const f = this.frames[this.frames.length - 1];
+    const insn: Insn = f.code.insns[f.pc];
+    switch (insn.k) {
+      case 'op': this.opInsn(f, insn); f.pc++; return null;
+      case 'move': this.set(f, insn.dst, this.val(f, insn.src), this.real(f, insn.src)); f.pc++; return null;
+      case 'goto': f.pc = insn.target; return null;
+      case 'branch': {
+        const c = this.val(f, insn.cond);
+        const taken = !!this.real(f, insn.cond);
+        if (c.tag === 'box') this.guard(taken ? 'guard_true' : 'guard_false', [c], f.pc);
+        f.pc = taken ? f.pc + 1 : insn.target;
+        return null;
+      }
+      case 'call': return this.callInsn(f, insn.descr, insn.args, insn.dst);
+      case 'inline': return this.inlineInsn(f, insn.callee, insn.args, insn.dst);
+      case 'invoke': {
+        const recv = this.real(f, insn.args[0]);
+        const cls = recv === null || recv === undefined ? null : (recv as object).constructor;
+        const code = cls ? insn.targets.byClass.get(cls) : undefined;
+        if (!code) return this.callInsn(f, [...insn.targets.byClass.values()][0].residual!, insn.args, insn.dst);
+        const rv = this.val(f, insn.args[0]);
+        if (rv.tag === 'box' && this.knownClass.get(rv) !== cls) {
+          this.guard('guard_class', [rv, constOf('r', cls)], f.pc);
+          this.knownClass.set(rv, cls!);
+        }
+        return this.inlineInsn(f, code, insn.args, insn.dst);
+      }
+      case 'promote': {
+        const v = f.regs[insn.reg];
+        if (v.tag === 'box') {
+          const c = constOf(v.kind, f.vals[insn.reg]);
+          this.guard('guard_value', [v, c], f.pc);
+          this.replaceEverywhere(v, c);
+        }
+        f.pc++;
+        return null;
+      }
+      case 'jitted': this.set(f, insn.dst, constOf('i', true), true); f.pc++; return null;
+      case 'enter': f.pc++; return null;
+      case 'qiread': return this.qiread(f, insn.obj, insn.descr, insn.dst);
+      case 'qiwrite': {
+        this.env.quasiImmutableWritten(insn.descr);
+        this.record('call_n', [], this.env.invalidationCall(insn.descr));
+        if (this.qiGuarded) throw new Abort('invalidated');
+        f.pc++;
+        return null;
+      }
+      case 'merge': return this.mergePoint(f, insn.greens, insn.reds);
+      case 'return': {
+        const rv = insn.value === null ? constOf('r', null) : this.val(f, insn.value);
+        const real = insn.value === null ? null : this.real(f, insn.value);
+        this.frames.pop();
+        if (this.frames.length === 0) return { kind: 'returned', value: real };
+        const caller = this.frames[this.frames.length - 1];
+        const call = caller.code.insns[caller.pc];
+        if ((call.k === 'inline' || call.k === 'invoke') && call.dst >= 0) this.set(caller, call.dst, rv, real);
+        caller.pc++;
+        return null;
+      }
+      case 'throw': return this.raise(this.val(f, insn.value), this.real(f, insn.value));
+    }
+  }
+
+  private replaceEverywhere(from: Value, to: Value): void {
+    for (const fr of this.frames) for (let r = 0; r < fr.regs.length; r++) if (fr.regs[r] === from) fr.regs[r] = to;
+  }
+
+  private opInsn(f: Frame, insn: Extract<Insn, { k: 'op' }>): void {
+    const info = opInfo(insn.op);
+    const args = insn.args.map((o) => this.val(f, o));
+    const reals = insn.args.map((o) => this.real(f, o));
+    const real = info.run!(reals, insn.descr);
+    const allConst = args.every((a) => a.tag === 'const');
+    const kind = info.result;
+    if (kind === 'v') {
+      this.record(insn.op, args, insn.descr);
+      return;
+    }
+    let folds = allConst && (info.pure === true);
+    if (!folds && allConst && info.heapRead) {
+      folds = insn.descr !== null && insn.descr.kind === 'field' ? insn.descr.immutable : insn.immutableItems;
+    }
+    if (folds) {
+      this.set(f, insn.dst, constOf(kind, real), real);
+      return;
+    }
+    const box = this.record(insn.op, args, insn.descr)!;
+    if (insn.op === 'new' && insn.descr?.kind === 'class') this.knownClass.set(box, insn.descr.cls);
+    this.set(f, insn.dst, box, real);
+  }
+
+  private callInsn(f: Frame, descr: CallDescr, argOps: readonly number[], dst: number): TraceOutcome | null {
+    const args = argOps.map((o) => this.val(f, o));
+    const reals = argOps.map((o) => this.real(f, o));
+    let real: unknown;
+    try {
+      real = (descr.fn as (...a: unknown[]) => unknown)(...reals);
+    } catch (e) {
+      // The call already ran; the blackhole re-raises its exception at this call.
+      f.pc++;
+      throw new Abort('residual_raised', { value: e });
+    }
+    const kind = descr.resultKind;
+    if (descr.effect === 'elidable' && args.every((a) => a.tag === 'const')) {
+      if (dst >= 0) this.set(f, dst, constOf(kind === 'v' ? 'r' : kind, real), real);
+      f.pc++;
+      return null;
+    }
+    const op: Opcode = kind === 'v' ? 'call_n' : (`call_${kind}` as Opcode);
+    const box = this.record(op, args, descr);
+    if (box && dst >= 0) this.set(f, dst, box, real);
+    if (descr.canRaise) this.guard('guard_no_exception', [], f.pc + 1, f.pc);
+    if (this.qiGuarded && descr.effect === 'write') this.guard('guard_not_invalidated', [], f.pc + 1);
+    f.pc++;
+    return null;
+  }
+
+  private inlineInsn(f: Frame, callee: JitCode, argOps: readonly number[], dst: number): TraceOutcome | null {
+    const depth = this.frames.length;
+    const recursion = this.frames.filter((x) => x.code === callee).length;
+    if (callee === this.env.portal || !callee.inlinable || depth >= this.env.params.max_inline_depth || recursion >= this.env.params.max_unroll_recursion) {
+      return this.callInsn(f, callee.residual!, argOps, dst);
+    }
+    const regs: Value[] = callee.kinds.map((k) => constOf(k === 'v' ? 'r' : k, undefined));
+    const vals: unknown[] = new Array(callee.numRegs);
+    callee.params.forEach((r, i) => {
+      regs[r] = this.val(f, argOps[i]);
+      vals[r] = this.real(f, argOps[i]);
+    });
+    this.frames.push({ code: callee, pc: 0, regs, vals });
+    return null;
+  }
+
+  private qiread(f: Frame, objOp: number, descr: FieldDescr, dst: number): TraceOutcome | null {
+    const obj = this.val(f, objOp);
+    const real = (this.real(f, objOp) as Record<string, unknown>)[descr.name];
+    if (obj.tag === 'const') {
+      if (!this.qiGuarded) {
+        this.guard('guard_not_invalidated', [], f.pc);
+        this.qiGuarded = true;
+      }
+      this.env.dependOn(descr);
+      this.set(f, dst, constOf(descr.valueKind === 'v' ? 'r' : descr.valueKind, real), real);
+    } else {
+      this.set(f, dst, this.record(`getfield_${descr.valueKind}` as Opcode, [obj], descr)!, real);
+    }
+    f.pc++;
+    return null;
+  }
+
+  /** A thrown exception: continue at the matching handler, or leave the portal. */
+  private raise(v: Value, thrown: unknown): TraceOutcome | null {
+    for (;;) {
+      const f = this.frames[this.frames.length - 1];
+      const h = f.code.handlerAt(f.pc);
+      if (h) {
+        if (h.reg >= 0) this.set(f, h.reg, v, thrown);
+        f.pc = h.target;
+        return null;
+      }
+      if (this.frames.length === 1) return { kind: 'raised', value: thrown };
+      this.frames.pop();
+    }
+  }
+
+  private mergePoint(f: Frame, greenOps: readonly number[], redOps: readonly number[]): TraceOutcome | null {
+    const greens = greenOps.map((o) => this.real(f, o));
+    const reds = redOps.map((o) => this.real(f, o));
+    for (const o of greenOps) {
+      const v = this.val(f, o);
+      if (v.tag === 'box') {
+        if (this.mode.kind === 'loop' && this.mode.startKey === null) continue;
+        const c = constOf(v.kind, this.real(f, o));
+        this.guard('guard_value', [v, c], f.pc);
+        this.replaceEverywhere(v, c);
+      }
+    }
+    const mode = this.mode;
+    if (mode.kind === 'loop' && mode.startKey === null) {
+      // First merge point: the loop starts here. What ran before (the portal's
+      // prelude) is not part of the trace.
+      mode.startKey = greens;
+      this.ops = [];
+      this.inputs = [];
+      greenOps.forEach((o) => {
+        if (o >= 0) f.regs[o] = constOf(f.code.kinds[o] as Exclude<Kind, 'v'>, f.vals[o]);
+      });
+      redOps.forEach((o) => {
+        const box = this.boxes.box(f.code.kinds[o] as Exclude<Kind, 'v'>);
+        this.inputs.push(box);
+        if (o >= 0) f.regs[o] = box;
+      });
+      this.record('label', [...this.inputs], mode.target);
+      this.debugMergePoint(greens);
+      f.pc++;
+      return null;
+    }
+    const redVals = redOps.map((o) => this.val(f, o));
+    if (mode.kind === 'loop' && sameKey(mode.startKey!, greens)) {
+      this.record('jump', redVals, mode.target);
+      return { kind: 'done', trace: this.finish(), greens, reds };
+    }
+    const target = this.env.compiledTarget(greens);
+    if (target) {
+      this.record('jump', redVals, target);
+      return { kind: 'done', trace: this.finish(), greens, reds };
+    }
+    this.debugMergePoint(greens);
+    f.pc++;
+    return null;
+  }
+
+  private debugMergePoint(greens: unknown[]): void {
+    this.lastLocation = this.env.location(greens);
+    const loc: LocDescr = { kind: 'loc', text: this.lastLocation };
+    this.record('debug_merge_point', [], loc);
+  }
+
+  private finish(): Trace {
+    return { name: this.name, inputs: this.inputs, ops: this.ops };
+  }
+}
+
+export function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
