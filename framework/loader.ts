@@ -14,14 +14,13 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import ts from 'typescript';
 import type { Backend } from '../jit/backend.js';
 import { JitRuntime, type TraceOptimizer } from '../jit/jit-runtime.js';
 import type { JitLog } from '../jit/log.js';
 import { defaultParams, type JitParams } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
 import { BUNDLE_VERSION, type CodeBundle } from './codewriter/bundle.js';
-import { packageRoot } from './codewriter/program.js';
+import { packageRoot } from './package-root.js';
 import { link, type LinkedInterpreter } from './link.js';
 
 export interface JitConfig {
@@ -71,7 +70,9 @@ function readManifest(dir: string, rootDir: string): Manifest | null {
 
 /** Writes the cache for `entry` (checker + codewriter + transpiling); throws InterpreterRejected on bad source. */
 async function build(entry: string, dir: string): Promise<Manifest> {
+  // Only a cache miss pays for loading the TypeScript compiler.
   const { writeInterpreter } = await import('./codewriter/codewriter.js');
+  const { emitModule } = await import('./emit.js');
   const { bundle, program } = writeInterpreter(entry);
   const files: Record<string, string> = {};
   fs.rmSync(dir, { recursive: true, force: true });
@@ -81,30 +82,12 @@ async function build(entry: string, dir: string): Promise<Manifest> {
     files[mod] = hash(text);
     const out = path.join(dir, 'js', mod.replace(/\.ts$/, '.js'));
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, emitModule(sf, mod, bundle));
+    fs.writeFileSync(out, emitModule(sf, mod, bundle, FRAMEWORK_URL));
   }
   fs.writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(bundle));
   const manifest: Manifest = { version: BUNDLE_VERSION, framework: FRAMEWORK_URL, files };
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return manifest;
-}
-
-function emitModule(sf: ts.SourceFile, mod: string, bundle: CodeBundle): string {
-  const js = ts.transpileModule(sf.getFullText(), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-    fileName: sf.fileName,
-  }).outputText.replace(/(from\s+)(['"])metajit\2/g, `$1'${FRAMEWORK_URL}'`);
-  const names: string[] = [];
-  for (const st of sf.statements) {
-    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.push(st.name.text);
-    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.push(d.name.text);
-  }
-  let tail = '\n';
-  for (const p of bundle.portals) {
-    if (p.module === mod) tail += `${p.fnName} = ${p.driverLocal}.wrapPortal(${p.fnName});\n`;
-  }
-  tail += `export const __metajit_decls = { ${names.join(', ')} };\n`;
-  return js + tail;
 }
 
 /**

@@ -13,6 +13,10 @@
 //   that follows it fails and the exit carries the exception.
 // - `guard_not_invalidated` fails once `invalidate()` was called on the loop
 //   that the guard belongs to (directly or through a bridge).
+// - `guard_value` compares with Object.is (so -0 and 0 differ, NaN equals NaN):
+//   a promoted value is replaced by the constant, which must be the same value.
+// - A call that raises leaves 0 / 0 / null in its result box (i / f / r), and
+//   its guard_no_exception exits even when it has a bridge.
 // - `forceGuardFailure` (testing) makes every guard it selects fail even when its
 //   condition holds: resume data must make that invisible to the program.
 

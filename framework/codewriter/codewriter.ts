@@ -9,13 +9,9 @@ import { FunctionWriter, type DriverInfo } from './function-writer.js';
 import { createInterpreterProgram, type InterpreterProgram } from './program.js';
 import { CodewriterError, errorAt, hasModifier } from './types.js';
 import { checkSubset, formatViolation } from '../subset/check.js';
+import { InterpreterRejected } from '../rejected.js';
 
-/** An interpreter that cannot be compiled: every message has `file:line:col`. */
-export class InterpreterRejected extends Error {
-  constructor(readonly messages: string[]) {
-    super(messages.join('\n'));
-  }
-}
+export { InterpreterRejected };
 
 export function writeInterpreter(entry: string): { bundle: CodeBundle; program: InterpreterProgram } {
   const ip = createInterpreterProgram(entry);

@@ -2,21 +2,8 @@
 // interpreter file it imports, and `metajit` mapped to the framework's source.
 
 import ts from 'typescript';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository (package) root: the directory whose package.json is metajit's. */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'metajit') return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('metajit: cannot find the package root');
-    dir = up;
-  }
-}
+import { packageRoot } from '../package-root.js';
 
 export function frameworkSourceFile(): string {
   return path.join(packageRoot(), 'framework', 'index.ts');

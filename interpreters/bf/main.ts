@@ -4,7 +4,8 @@
 //
 // `,` reads the bytes of the `input` argument one by one and then 0 (end of
 // input). The tape has 30000 cells of 8 bits with wrapping arithmetic; moving
-// the pointer off either end is a guest error.
+// the pointer off either end is a guest error (checked at the end of each run
+// of `<` and `>`, which load as one op).
 //
 // The only JIT-specific code is the driver and its two calls in `run`: the
 // green key is the position (`pc`, `program`), the tape is the one red.

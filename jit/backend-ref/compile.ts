@@ -158,7 +158,7 @@ type Condition = (r: unknown[], cx: RunContext) => boolean;
 const SPECIAL = {
   guard_true: (op, cx) => { const a = cx.slot(op.args[0]); return guard(op, cx, (r) => !!r[a]); },
   guard_false: (op, cx) => { const a = cx.slot(op.args[0]); return guard(op, cx, (r) => !r[a]); },
-  guard_value: (op, cx) => { const [a, b] = cx.slots(op.args); return guard(op, cx, (r) => r[a] === r[b]); },
+  guard_value: (op, cx) => { const [a, b] = cx.slots(op.args); return guard(op, cx, (r) => Object.is(r[a], r[b])); },
   guard_class: (op, cx) => {
     const [a, b] = cx.slots(op.args);
     return guard(op, cx, (r) => { const x = r[a]; return x !== null && x !== undefined && (x as object).constructor === r[b]; });

@@ -131,7 +131,7 @@ export const OPS = {
   // ---- guards: exit the trace when the condition does not hold ----
   guard_true: { args: 'i', result: 'v', guard: true, descr: 'guard', doc: 'exit unless the value is true' },
   guard_false: { args: 'i', result: 'v', guard: true, descr: 'guard', doc: 'exit unless the value is false' },
-  guard_value: { args: '..', result: 'v', guard: true, descr: 'guard', doc: 'exit unless arg0 === the constant arg1 (promote)' },
+  guard_value: { args: '..', result: 'v', guard: true, descr: 'guard', doc: 'exit unless Object.is(arg0, the constant arg1) (promote)' },
   guard_class: { args: 'rr', result: 'v', guard: true, descr: 'guard', doc: 'exit unless arg0 is non-null and its class is the constant arg1' },
   guard_nonnull: { args: 'r', result: 'v', guard: true, descr: 'guard', doc: 'exit if the reference is null' },
   guard_isnull: { args: 'r', result: 'v', guard: true, descr: 'guard', doc: 'exit unless the reference is null' },
@@ -160,7 +160,7 @@ export function argKinds(op: Opcode, n: number): string {
   return fixed + rep.repeat(Math.max(0, n - fixed.length));
 }
 
-/** Ops of a given result kind for a family, e.g. resultOp('getfield', 'f'). */
+/** Ops of a given result kind for a family, e.g. kindedOp('getfield', 'f'). */
 export function kindedOp(family: 'getfield' | 'getarrayitem' | 'call', kind: Kind): Opcode {
   const suffix = kind === 'v' ? 'n' : kind;
   if (family === 'call') return `call_${suffix}` as Opcode;

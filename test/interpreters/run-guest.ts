@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CapturedOutput, setOutput } from '../../framework/host.js';
 
 export interface GuestRun {
@@ -47,5 +48,5 @@ export function runSource(
 
 /** The absolute path of an example program of an interpreter. */
 export function examplePath(interpreter: string, name: string): string {
-  return path.join(path.dirname(new URL(import.meta.url).pathname), '../../interpreters', interpreter, 'examples', name);
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), '../../interpreters', interpreter, 'examples', name);
 }
