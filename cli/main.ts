@@ -6,15 +6,10 @@ import { InterpreterRejected } from '../framework/rejected.js';
 import { packageRoot } from '../framework/package-root.js';
 import { flushOutput } from '../framework/host.js';
 import { loadInterpreter, type JitConfig } from '../framework/loader.js';
-import { RefBackend } from '../jit/backend-ref/ref-backend.js';
-import type { Backend } from '../jit/backend.js';
+import { BACKENDS } from '../jit/backends.js';
 import { JitLog } from '../jit/log.js';
 import { applyParam, defaultParams, paramsHelp } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
-
-const BACKENDS: Record<string, () => Backend> = {
-  ref: () => new RefBackend({}),
-};
 
 const USAGE = `usage: metajit run [options] <interpreter> [program] [args...]
 
@@ -101,7 +96,7 @@ async function run(args: string[]): Promise<number> {
     const fd = logFd;
     log = new JitLog({ write: (t) => fs.writeSync(fd, t) });
   }
-  const jit: JitConfig | null = options.jit ? { backend: BACKENDS[options.backend](), params, log, stats } : null;
+  const jit: JitConfig | null = options.jit ? { backend: BACKENDS[options.backend]({}), params, log, stats } : null;
   try {
     const interp = await loadInterpreter(entry, jit);
     return interp.main(rest.slice(1));

@@ -13,7 +13,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Backend } from '../jit/backend.js';
 import { JitRuntime, type TraceOptimizer } from '../jit/jit-runtime.js';
 import type { JitLog } from '../jit/log.js';
@@ -40,7 +40,7 @@ export interface LoadedInterpreter {
 }
 
 interface Manifest {
-  readonly version: number;
+  readonly version: string;
   readonly framework: string;
   readonly files: Record<string, string>; // module path -> content hash
 }
@@ -51,6 +51,19 @@ function hash(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
+/** Identifies the toolchain that wrote a cache entry: any change to it rewrites the cache. */
+function toolchainVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const parts = [String(BUNDLE_VERSION)];
+  for (const dir of ['codewriter', 'subset', '.']) {
+    const d = path.join(here, dir);
+    for (const f of fs.readdirSync(d).sort()) {
+      if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && (dir !== '.' || /^(emit|link|loader)\./.test(f))) parts.push(fs.readFileSync(path.join(d, f), 'utf8'));
+    }
+  }
+  return hash(parts.join('\0'));
+}
+
 function cacheDirFor(entry: string): string {
   return path.join(packageRoot(), '.metajit-cache', hash(`${entry}\0${FRAMEWORK_URL}`));
 }
@@ -58,7 +71,7 @@ function cacheDirFor(entry: string): string {
 function readManifest(dir: string, rootDir: string): Manifest | null {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    if (m.version !== BUNDLE_VERSION || m.framework !== FRAMEWORK_URL) return null;
+    if (m.version !== toolchainVersion() || m.framework !== FRAMEWORK_URL) return null;
     for (const [mod, h] of Object.entries(m.files)) {
       if (hash(fs.readFileSync(path.join(rootDir, mod), 'utf8')) !== h) return null;
     }
@@ -85,7 +98,7 @@ async function build(entry: string, dir: string): Promise<Manifest> {
     fs.writeFileSync(out, emitModule(sf, mod, bundle, FRAMEWORK_URL));
   }
   fs.writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(bundle));
-  const manifest: Manifest = { version: BUNDLE_VERSION, framework: FRAMEWORK_URL, files };
+  const manifest: Manifest = { version: toolchainVersion(), framework: FRAMEWORK_URL, files };
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return manifest;
 }

@@ -9,11 +9,11 @@
 
 import ts from 'typescript';
 import type { Kind, Opcode } from '../../jit/ir/ops.js';
-import type { CallJSON, ConstJSON, InsnJSON, JitCodeJSON, SymRef } from './bundle.js';
+import type { CallJSON, ConstJSON, FieldJSON, InsnJSON, JitCodeJSON, SymRef } from './bundle.js';
 import { GLOBAL_CALLS, MATH_OPS, PURE_METHOD_RECEIVERS, READONLY_METHODS, hostConstant } from './builtins.js';
 import { WriterContext, functionJitcodeName, methodJitcodeName } from './context.js';
 import { computeLiveness } from './liveness.js';
-import { errorAt, hintTags, isArrayLike, isReadonlyArrayType, isStringType, kindOfType, locationOf } from './types.js';
+import { errorAt, hasModifier, hintTags, isArrayLike, isReadonlyArrayType, isStringType, kindOfType, locationOf } from './types.js';
 
 export type FunctionLikeDecl = ts.FunctionDeclaration | ts.MethodDeclaration;
 
@@ -499,10 +499,12 @@ export class FunctionWriter {
       if (c !== null) return this.numConst(c);
     }
     const objType = this.checker.getTypeAtLocation(e.expression);
-    if (name === 'length' && isArrayLike(this.checker, objType)) return this.op('arraylen', [this.expr(e.expression)], 'f');
+    if (name === 'length' && isArrayLike(this.checker, objType)) {
+      return this.op('arraylen', [this.expr(e.expression)], 'f', -1, isReadonlyArrayType(this.checker, objType) ? { immutableItems: true } : undefined);
+    }
     if (name === 'length' && isStringType(objType)) return this.op('str_len', [this.coerce(this.expr(e.expression), 'r', e)], 'f');
     const field = this.fieldAt(e);
-    const obj = field.isStatic ? this.constant('r', { ref: field.classRef }) : this.coerce(this.expr(e.expression), 'r', e);
+    const obj = field.isStatic && field.classRef ? this.constant('r', { ref: field.classRef }) : this.coerce(this.expr(e.expression), 'r', e);
     const descr = this.ctx.fieldDescr(field.json);
     if (field.json.quasiImmutable) {
       const dst = this.newReg(field.json.valueKind);
@@ -512,15 +514,21 @@ export class FunctionWriter {
     return this.op(`getfield_${field.json.valueKind}` as Opcode, [obj], field.json.valueKind, descr);
   }
 
-  private fieldAt(e: ts.PropertyAccessExpression) {
+  private fieldAt(e: ts.PropertyAccessExpression): { json: FieldJSON; isStatic: boolean; classRef: SymRef | null } {
     const decl = this.declOf(e.name);
-    if (!decl || !(ts.isPropertyDeclaration(decl) || (ts.isParameter(decl) && ts.isConstructorDeclaration(decl.parent)))) {
-      throw errorAt(e, `'${e.name.text}' is not a field of an interpreter class`);
+    const isInterpreterField = decl !== null && this.ctx.isInterpreterFile(decl.getSourceFile()) &&
+      (ts.isPropertyDeclaration(decl) || (ts.isParameter(decl) && ts.isConstructorDeclaration(decl.parent)));
+    if (!isInterpreterField) {
+      // A property of a library object (an Error's message, ...): read by name like any field.
+      const owner = this.checker.getTypeAtLocation(e.expression).getNonNullableType().getSymbol()?.getName() ?? 'object';
+      if (decl && ts.isMethodDeclaration(decl)) throw errorAt(e, `'${e.name.text}' is a method; call it`);
+      const immutable = decl !== null && hasModifier(decl, ts.SyntaxKind.ReadonlyKeyword);
+      return { json: { owner, name: e.name.text, valueKind: this.kindAt(e), immutable, quasiImmutable: false }, isStatic: false, classRef: null };
     }
-    if (!this.ctx.isInterpreterFile(decl.getSourceFile())) throw errorAt(e, `'${e.name.text}' is not a field of an interpreter class`);
-    const isStatic = ts.getModifiers(decl)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
-    const json = this.ctx.fieldOf(decl, e.name.text);
-    const cls = ts.isPropertyDeclaration(decl) ? decl.parent : decl.parent.parent;
+    const fieldDecl = decl as ts.PropertyDeclaration | ts.ParameterDeclaration;
+    const isStatic = hasModifier(fieldDecl, ts.SyntaxKind.StaticKeyword);
+    const json = this.ctx.fieldOf(fieldDecl, e.name.text);
+    const cls = ts.isPropertyDeclaration(fieldDecl) ? fieldDecl.parent : fieldDecl.parent.parent;
     return { json: isStatic ? { ...json, immutable: true } : json, isStatic, classRef: this.ctx.symRef(cls as ts.ClassDeclaration) };
   }
 
@@ -607,7 +615,7 @@ export class FunctionWriter {
       if (!cls || !ts.isClassDeclaration(cls) || !cls.name) throw errorAt(e.right, 'instanceof needs a class');
       if (!this.ctx.isInterpreterFile(cls.getSourceFile())) {
         return this.call({ name: `instanceof ${cls.name.text}`, target: { ref: { builtin: 'metajit.isInstanceOf' } }, effect: 'elidable', canRaise: false, resultKind: 'i' },
-          [this.coerce(this.expr(e.left), 'r', e), this.constant('r', { ref: { builtin: cls.name.text } })]);
+          [this.coerce(this.expr(e.left), 'r', e), this.constant('r', { ref: { builtin: this.ctx.isFrameworkFile(cls.getSourceFile()) ? `metajit.${cls.name.text}` : cls.name.text } })]);
       }
       return this.op('instanceof', [this.coerce(this.expr(e.left), 'r', e)], 'i', this.ctx.classDescr(cls.name.text));
     }

@@ -12,7 +12,7 @@
 
 import fc from 'fast-check';
 
-const MAX_COUNT = 4;
+const MAX_COUNT = 7;
 const MAX_DEPTH = 3;
 const MAX_CELL = 40;
 

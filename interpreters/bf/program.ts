@@ -106,9 +106,11 @@ export function parseProgram(path: string, source: string): Program {
       if (last === start + 1 && ops[last] === OP_ADD && (args[last] === 1 || args[last] === -1)) {
         // `[-]` / `[+]`: replace the `[` and the add by one clear op.
         pos = srcPos[start];
-        ops.length = start;
-        args.length = start;
-        srcPos.length = start;
+        for (let k = 0; k < 2; k++) {
+          ops.pop();
+          args.pop();
+          srcPos.pop();
+        }
         op = OP_CLEAR;
       } else {
         args[start] = ops.length;
