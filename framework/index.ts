@@ -2,3 +2,5 @@
 export { JitDriver, promote, weAreJitted } from './driver.js';
 export type { JitDriverSpec } from './driver.js';
 export { hostWrite, hostWriteError, hostReadFile, hostReadFileBytes, HostError } from './host.js';
+/** Internal: called by loader-instrumented writes of quasi-immutable fields. */
+export { quasiImmutableWritten } from './quasi-immutable.js';

@@ -21,6 +21,8 @@ export interface LinkedInterpreter {
   readonly jitcodes: Map<string, JitCode>;
   readonly portals: LinkedPortal[];
   readonly classes: Map<string, ClassDescr>;
+  /** Field descriptors by "Owner.name". */
+  readonly fields: Map<string, FieldDescr>;
 }
 
 /** Helpers the codewriter may call that are not part of the public API. */
@@ -119,7 +121,7 @@ export function link(bundle: CodeBundle, modules: ModuleDecls): LinkedInterprete
   }
 
   const portals = bundle.portals.map((p) => ({ code: jitcodes.get(p.jitcode)!, driver: resolve(p.driver) as JitDriver, json: p }));
-  return { jitcodes, portals, classes };
+  return { jitcodes, portals, classes, fields: fieldDescrs };
 }
 
 function linkInsn(insn: InsnJSON, descrs: Descr[], tables: DispatchTable[], jitcodes: Map<string, JitCode>): Insn {

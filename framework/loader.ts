@@ -21,7 +21,9 @@ import { defaultParams, type JitParams } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
 import { BUNDLE_VERSION, type CodeBundle } from './codewriter/bundle.js';
 import { packageRoot } from './package-root.js';
+import type { DriverHooks } from './driver.js';
 import { link, type LinkedInterpreter } from './link.js';
+import { onQuasiImmutableWrite } from './quasi-immutable.js';
 
 export interface JitConfig {
   readonly backend: Backend;
@@ -149,7 +151,15 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
       },
       { params, backend: jit.backend, optimize: jit.optimize ?? ((t) => t), log: jit.log ?? null, stats },
     );
-    p.driver.hooks = { canEnterJit: (args) => rt.canEnterJit(args), runPortal: (inner, args) => rt.runPortal(inner, args) };
+    const hooks: DriverHooks = { canEnterJit: (args) => rt.canEnterJit(args), runPortal: (inner, args) => rt.runPortal(inner, args) };
+    p.driver.hooks = hooks;
+    if (bundle.quasiImmutableFields.length > 0) {
+      const stop = onQuasiImmutableWrite((key) => {
+        if (p.driver.hooks !== hooks) return stop(); // this runtime was replaced by a later load
+        const d = linked.fields.get(key);
+        if (d) rt.quasiImmutableWritten(d);
+      });
+    }
     return rt;
   });
   return { main: main as (argv: readonly string[]) => number, runtimes, linked, stats };

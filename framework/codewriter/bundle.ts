@@ -117,6 +117,8 @@ export interface CodeBundle {
   readonly dispatch: DispatchJSON[];
   readonly classes: ClassJSON[];
   readonly portals: PortalJSON[];
-  /** Quasi-immutable fields, "Owner.name": the loader instruments writes to them. */
+  /** Quasi-immutable fields, "Owner.name". */
   readonly quasiImmutableFields: string[];
+  /** Where interpreter code writes them (the assigned property access ends at `end`): the loader instruments these. */
+  readonly quasiImmutableWrites: { readonly mod: string; readonly end: number; readonly key: string }[];
 }

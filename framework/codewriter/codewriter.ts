@@ -55,6 +55,7 @@ function writeBundle(ip: InterpreterProgram): CodeBundle {
     classes: [...ctx.classes.values()].map((c) => c.json!),
     portals,
     quasiImmutableFields: [...ctx.quasiImmutable],
+    quasiImmutableWrites: ctx.quasiImmutableWrites,
   };
 }
 

@@ -23,6 +23,7 @@ export class WriterContext {
   private readonly dispatchKeys = new Map<string, number>();
   readonly classes = new Map<string, ClassInfo>();
   readonly quasiImmutable = new Set<string>();
+  readonly quasiImmutableWrites: { mod: string; end: number; key: string }[] = [];
 
   constructor(
     readonly program: ts.Program,

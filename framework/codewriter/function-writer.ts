@@ -722,7 +722,10 @@ export class FunctionWriter {
       const v = this.coerce(value(), field.json.valueKind, target);
       const descr = this.ctx.fieldDescr(field.json);
       this.op('setfield', [obj, v], 'v', descr);
-      if (field.json.quasiImmutable) this.emit({ k: 'qiwrite', descr });
+      if (field.json.quasiImmutable) {
+        this.emit({ k: 'qiwrite', descr });
+        this.ctx.quasiImmutableWrites.push({ mod: this.ctx.modOf(target), end: target.end, key: `${field.json.owner}.${field.json.name}` });
+      }
       return v;
     }
     if (ts.isElementAccessExpression(target)) {

@@ -218,7 +218,7 @@ function intLtFloat(i: LInt, f: number): boolean {
   if (f !== f) return false;
   if (f >= TWO63) return true;
   if (f < -TWO63) return false;
-  return i64Lt(i, i64FromDouble(Math.ceil(f))) || (!Number.isInteger(f) && i64Eq(i, i64FromDouble(Math.ceil(f))) && false);
+  return i64Lt(i, i64FromDouble(Math.ceil(f)));
 }
 
 function intLeFloat(i: LInt, f: number): boolean {

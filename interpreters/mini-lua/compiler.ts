@@ -1085,6 +1085,7 @@ class Compiler {
     fs.curLine = e.line;
     if (nres === -2) {
       this.emit(insABC(OP_TAILCALL, base, b, 0), nameDesc, null);
+      this.emitABC(OP_RETURN, base, 0, 0);
     } else {
       this.emit(insABC(OP_CALL, base, b, nres + 1), nameDesc, null);
     }

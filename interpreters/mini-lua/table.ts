@@ -25,6 +25,11 @@ export class LuaTable {
   hidx: Map<LuaValue, number>;
   dead: number = 0;
   metatable: LuaTable | null = null;
+  /**
+   * When this table is used as a metatable: bit i set = metamethod TM_NAMES[i] known to
+   * be absent. Any store of a key starting with "__" clears the cache.
+   */
+  mmAbsent: number = 0;
 
   constructor() {
     this.arr = [];
@@ -111,16 +116,36 @@ export class LuaTable {
     if (typeof i === 'number') {
       const old = this.hvals[i];
       if (old === null) {
-        if (v !== null) this.dead--;
+        if (v !== null) {
+          this.dead--;
+          if (typeof nk === 'string' && nk.charCodeAt(0) === 95) this.mmAbsent = 0;
+        }
       } else if (v === null) this.dead++;
       this.hvals[i] = v;
       return;
     }
     if (v === null) return;
+    if (typeof nk === 'string' && nk.charCodeAt(0) === 95) this.mmAbsent = 0;
     if (this.dead > 8 && this.dead * 2 > this.hkeys.length) this.compact();
     this.hidx.set(nk, this.hkeys.length);
     this.hkeys.push(orig);
     this.hvals.push(v);
+  }
+
+  /** Table constructor items: t[start+1..start+vals] = vals (positional fields win). */
+  setList(start: number, src: LuaValue[], from: number, n: number): void {
+    const arr = this.arr;
+    if (start === arr.length) {
+      const hasHash = this.hkeys.length - this.dead > 0;
+      for (let i = 0; i < n; i++) {
+        arr.push(src[from + i]);
+        if (hasHash) this.hset(start + i + 1, start + i + 1, null);
+      }
+      this.trim();
+      if (hasHash) this.migrate();
+      return;
+    }
+    for (let i = 0; i < n; i++) this.setInt(start + i + 1, src[from + i]);
   }
 
   private trim(): void {
