@@ -21,7 +21,8 @@ import { defaultParams, type JitParams } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
 import { BUNDLE_VERSION, type CodeBundle } from './codewriter/bundle.js';
 import { packageRoot } from './package-root.js';
-import type { DriverHooks } from './driver.js';
+import type { DriverHooks, JitDriver } from './driver.js';
+import type { FieldDescr } from '../jit/ir/descr.js';
 import { link, type LinkedInterpreter } from './link.js';
 import { onQuasiImmutableWrite } from './quasi-immutable.js';
 
@@ -148,6 +149,7 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
         numReds: p.json.reds.length,
         paramOrder: p.json.paramOrder,
         printLocation: (greens) => (printable ? printable(...greens) : `${p.json.fnName} ${greens.map(String).join(' ')}`),
+        virtualizable: virtualizableOf(p.driver, p.json.reds, linked),
       },
       { params, backend: jit.backend, optimize: jit.optimize ?? ((t) => t), log: jit.log ?? null, stats },
     );
@@ -163,4 +165,24 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
     return rt;
   });
   return { main: main as (argv: readonly string[]) => number, runtimes, linked, stats };
+}
+
+/** The driver's virtualizable red (RPython allows one) and how to find its tagged fields. */
+function virtualizableOf(driver: JitDriver, reds: readonly string[], linked: LinkedInterpreter) {
+  if (driver.virtualizables.length === 0) return null;
+  if (driver.virtualizables.length > 1) throw new Error('JitDriver: at most one virtualizable is supported');
+  const redIndex = reds.indexOf(driver.virtualizables[0]);
+  const byClass = new Map<Function, FieldDescr[]>();
+  for (const c of linked.classes.values()) {
+    const fields: FieldDescr[] = [];
+    for (const f of linked.fields.values()) {
+      if (f.virtualizable && isSubclass(c.cls, linked.classes.get(f.owner)?.cls)) fields.push(f);
+    }
+    byClass.set(c.cls, fields);
+  }
+  return { redIndex, fieldsOf: (obj: unknown) => byClass.get((obj as object).constructor) ?? [] };
+}
+
+function isSubclass(cls: Function, base: Function | undefined): boolean {
+  return base !== undefined && (cls === base || cls.prototype instanceof base);
 }

@@ -18,6 +18,7 @@ import { JitLog } from './log.js';
 import type { JitParams } from './params.js';
 import { JitStats } from './stats.js';
 import { Tracer, type TraceOutcome } from './tracer.js';
+import { fits, readSlots, writeSlots, type VableLayout } from './resume/virtualizable.js';
 
 /** Unwinds the portal's JS frame; the runner re-enters the portal with `args`. */
 export class ContinueRunningNormally {
@@ -39,6 +40,8 @@ export interface PortalSpec {
   /** For each portal parameter, its index in greens ++ reds. */
   readonly paramOrder: readonly number[];
   readonly printLocation: (greens: unknown[]) => string;
+  /** The red whose `@virtualizable` fields live in trace values (see resume/virtualizable.ts). */
+  readonly virtualizable: { readonly redIndex: number; fieldsOf(obj: unknown): FieldDescr[] } | null;
 }
 
 export interface JitOptions {
@@ -55,6 +58,9 @@ interface KeyCell {
   blacklisted: boolean;
   loop: CompiledLoop | null;
 }
+
+/** Per compiled loop: the virtualizable slots its label carries after the reds. */
+type Layouts = Map<TargetDescr, VableLayout | null>;
 
 /** Maps a green key (a tuple of values compared with ===) to T. */
 class GreenMap<T> {
@@ -82,7 +88,7 @@ class GreenMap<T> {
 
 export class JitRuntime {
   private readonly cells: GreenMap<KeyCell>;
-  private readonly loopsByTarget = new Map<TargetDescr, CompiledLoop>();
+  private readonly layouts: Layouts = new Map();
   private readonly qiDependents = new Map<FieldDescr, Set<CompiledLoop>>();
   private readonly qiCalls = new Map<FieldDescr, CallDescr>();
   private tracing = false;
@@ -120,7 +126,11 @@ export class JitRuntime {
     const greens = args.slice(0, ng);
     const cell = this.cells.getOrCreate(greens, newCell);
     if (cell.loop !== null) {
-      if (!cell.loop.invalidated) this.runFrom(cell.loop, args.slice(ng));
+      const reds = args.slice(ng);
+      if (!cell.loop.invalidated) {
+        if (this.canEnter(cell.loop, reds)) this.runFrom(cell.loop, reds);
+        return;
+      }
       cell.loop = null;
     }
     if (this.tracing || cell.blacklisted) return;
@@ -139,8 +149,9 @@ export class JitRuntime {
       newGuardId: () => this.nextGuard++,
       compiledTarget: (greens: unknown[]) => {
         const loop = this.cells.get(greens)?.loop;
-        return loop && !loop.invalidated ? loop.target : null;
+        return loop && !loop.invalidated ? { target: loop.target, layout: this.layouts.get(loop.target) ?? null } : null;
       },
+      virtualizable: this.portal.virtualizable,
       location: (greens: unknown[]) => this.portal.printLocation(greens),
       dependOn: (d: FieldDescr) => this.pendingDeps.add(d),
       invalidationCall: (d: FieldDescr) => this.invalidationCall(d),
@@ -156,7 +167,7 @@ export class JitRuntime {
     const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceLoop(this.portalArgs(args), target));
     if (outcome.kind === 'done') {
       const loop = this.compile(() => this.options.backend.compileLoop(this.options.optimize(outcome.trace, 'loop')), outcome.trace, 'loop');
-      this.loopsByTarget.set(loop.target, loop);
+      this.layouts.set(loop.target, outcome.layout);
       this.registerDeps(loop);
       cell.loop = loop;
       return this.continueAt(outcome.greens, outcome.reds);
@@ -219,12 +230,20 @@ export class JitRuntime {
 
   // ------------------------------------------------------- compiled code
 
+  /** Whether compiled code can start from these reds (the virtualizable has the loop's shape). */
+  private canEnter(loop: CompiledLoop, reds: unknown[]): boolean {
+    const layout = this.layouts.get(loop.target) ?? null;
+    return layout === null || fits(reds[this.portal.virtualizable!.redIndex], layout);
+  }
+
   /** Runs compiled code from a loop header until it must return to the interpreter. */
   private runFrom(loop: CompiledLoop, reds: unknown[]): never {
     let exit: TraceExit;
+    const layout = this.layouts.get(loop.target) ?? null;
+    const inputs = layout === null ? reds : [...reds, ...readSlots(reds[this.portal.virtualizable!.redIndex], layout)];
     const t0 = performance.now();
     try {
-      exit = loop.run(reds);
+      exit = loop.run(inputs);
     } finally {
       this.stats.compiledMs += performance.now() - t0;
     }
@@ -236,6 +255,8 @@ export class JitRuntime {
     const guard = exit.descr;
     this.stats.guardFailures++;
     guard.failures++;
+    const vable = guard.resume!.vable;
+    if (vable) writeSlots(exit.values[vable.obj], vable.layout, vable.values.map((k) => exit.values[k]));
     if (exit.exception === null && guard.bridge === null && !this.tracing && guard.failures >= this.options.params.bridge_threshold) {
       return this.traceBridge(guard, exit.values);
     }
@@ -252,7 +273,7 @@ export class JitRuntime {
   /** Resumes at a merge point: in compiled code if there is some, else in the interpreter. */
   private continueAt(greens: unknown[], reds: unknown[]): never {
     const loop = this.cells.get(greens)?.loop;
-    if (loop && !loop.invalidated && !this.tracing) return this.runFrom(loop, reds);
+    if (loop && !loop.invalidated && !this.tracing && this.canEnter(loop, reds)) return this.runFrom(loop, reds);
     throw new ContinueRunningNormally(this, this.portalArgs([...greens, ...reds]));
   }
 

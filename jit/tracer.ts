@@ -20,6 +20,14 @@ import { BoxFactory, constOf, type Box, type Op, type Trace, type Value } from '
 import type { Insn, JitCode } from './jitcode.js';
 import type { JitParams } from './params.js';
 import type { FrameSnapshot, ResumeSnapshot } from './resume/snapshot.js';
+import { layoutOf, sameLayout, type VableLayout } from './resume/virtualizable.js';
+
+/** The virtualizable while tracing: its object's value and the current value of each slot. */
+interface VableState {
+  readonly obj: Value;
+  readonly layout: VableLayout;
+  readonly values: Value[];
+}
 
 /** What the tracer needs from the JIT runtime. */
 export interface TracerEnv {
@@ -28,7 +36,9 @@ export interface TracerEnv {
   readonly numGreens: number;
   newGuardId(): number;
   /** The compiled loop at a green key, if any (for jumps out of the trace). */
-  compiledTarget(greens: unknown[]): TargetDescr | null;
+  compiledTarget(greens: unknown[]): { target: TargetDescr; layout: VableLayout | null } | null;
+  /** The portal's virtualizable red, if the driver declares one. */
+  readonly virtualizable: { readonly redIndex: number; fieldsOf(obj: unknown): FieldDescr[] } | null;
   location(greens: unknown[]): string;
   /** The trace relies on this quasi-immutable field keeping its value. */
   dependOn(descr: FieldDescr): void;
@@ -38,7 +48,7 @@ export interface TracerEnv {
 
 export type TraceOutcome =
   /** The trace ends at a merge point: jump to `target` (own label or another loop). */
-  | { readonly kind: 'done'; readonly trace: Trace; readonly greens: unknown[]; readonly reds: unknown[] }
+  | { readonly kind: 'done'; readonly trace: Trace; readonly greens: unknown[]; readonly reds: unknown[]; readonly layout: VableLayout | null }
   /** Tracing stopped; the blackhole finishes from `frames` (raising `pending` first, if set). */
   | { readonly kind: 'aborted'; readonly reason: AbortReason; readonly location: string; readonly frames: BlackholeFrame[]; readonly pending: { value: unknown } | null }
   /** The portal returned or raised while tracing: hand that to the portal's caller. */
@@ -67,6 +77,9 @@ export class Tracer {
   private qiGuarded = false;
   private lastLocation = '';
   private mode: Started;
+  private vable: VableState | null = null;
+  /** Values known to be an array field of the virtualizable, with the slot of its item 0. */
+  private readonly vableArrays = new Map<Value, number>();
 
   constructor(private readonly env: TracerEnv, private readonly name: string) {
     this.mode = { kind: 'bridge' };
@@ -92,6 +105,8 @@ export class Tracer {
     this.inputs = failArgs.map((v) => this.boxes.box(v.kind));
     const valueOf = (k: number): Value => (failArgs[k].tag === 'const' ? failArgs[k] : this.inputs[k]);
     for (const f of snapshot.frames) this.frames.push(this.frameFrom(f, valueOf, values));
+    const v = snapshot.vable;
+    if (v) this.vable = { obj: valueOf(v.obj), layout: v.layout, values: v.values.map(valueOf) };
     return this.run();
   }
 
@@ -118,25 +133,26 @@ export class Tracer {
   private guard(opcode: Opcode, args: Value[], pc: number, alsoLiveAt = -1): void {
     const failArgs: Value[] = [];
     const index = new Map<Value, number>();
+    const indexOf = (v: Value): number => {
+      let k = index.get(v);
+      if (k === undefined) {
+        k = failArgs.length;
+        failArgs.push(v);
+        index.set(v, k);
+      }
+      return k;
+    };
     const frames: FrameSnapshot[] = this.frames.map((f, i) => {
       const top = i === this.frames.length - 1;
       const at = top ? pc : f.pc;
       const live = new Set(f.code.live[at] ?? []);
       if (top && alsoLiveAt >= 0) for (const r of f.code.live[alsoLiveAt] ?? []) live.add(r);
       const regs = [...live].sort((a, b) => a - b);
-      const values = regs.map((r) => {
-        const v = f.regs[r];
-        let k = index.get(v);
-        if (k === undefined) {
-          k = failArgs.length;
-          failArgs.push(v);
-          index.set(v, k);
-        }
-        return k;
-      });
-      return { code: f.code, pc: at, regs, values };
+      return { code: f.code, pc: at, regs, values: regs.map((r) => indexOf(f.regs[r])) };
     });
-    const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs }, failures: 0, bridge: null };
+    const v = this.vable;
+    const vable = v ? { obj: indexOf(v.obj), layout: v.layout, values: v.values.map(indexOf) } : null;
+    const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs, vable }, failures: 0, bridge: null };
     this.ops.push({ opcode, args, result: null, descr, failArgs });
   }
 
@@ -248,6 +264,7 @@ export class Tracer {
     const args = insn.args.map((o) => this.val(f, o));
     const reals = insn.args.map((o) => this.real(f, o));
     const real = info.run!(reals, insn.descr);
+    if (this.vable !== null && this.virtualizableAccess(f, insn, args, real)) return;
     const allConst = args.every((a) => a.tag === 'const');
     const kind = info.result;
     if (kind === 'v') {
@@ -267,9 +284,84 @@ export class Tracer {
     this.set(f, insn.dst, box, real);
   }
 
+  /**
+   * Field and item accesses of the virtualizable go to its slots instead of the
+   * trace (the real access has already happened). Returns false for any other op.
+   */
+  private virtualizableAccess(f: Frame, insn: Extract<Insn, { k: 'op' }>, args: Value[], real: unknown): boolean {
+    const v = this.vable!;
+    const d = insn.descr;
+    if (d !== null && d.kind === 'field' && d.virtualizable && args[0] === v.obj) {
+      if (d.itemKind === undefined) {
+        const k = v.layout.slots.findIndex((s) => s.field === d && s.index < 0);
+        if (k < 0) return false;
+        if (insn.op === 'setfield') v.values[k] = args[1];
+        else this.set(f, insn.dst, v.values[k], real);
+        return true;
+      }
+      if (insn.op === 'getfield_r') {
+        const box = this.record('getfield_r', args, d)!;
+        this.vableArrays.set(box, v.layout.slots.findIndex((s) => s.field === d && s.index === 0));
+        this.set(f, insn.dst, box, real);
+        return true;
+      }
+      return false;
+    }
+    const base = this.vableArrays.get(args[0]);
+    if (base === undefined || base < 0) return false;
+    const field = v.layout.slots[base].field;
+    const length = v.layout.arrays.find((a) => a.field === field)!.length;
+    if (insn.op === 'arraylen') {
+      this.set(f, insn.dst, constOf('f', length), real);
+      return true;
+    }
+    if (!insn.op.startsWith('getarrayitem') && insn.op !== 'setarrayitem') return false;
+    let idx = args[1];
+    const i = this.real(f, insn.args[1]) as number;
+    if (!(Number.isInteger(i) && i >= 0 && i < length)) return false;
+    if (idx.tag === 'box') {
+      const c = constOf(idx.kind, i);
+      this.guard('guard_value', [idx, c], f.pc);
+      this.replaceEverywhere(idx, c);
+      idx = c;
+    }
+    if (insn.op === 'setarrayitem') v.values[base + i] = args[2];
+    else this.set(f, insn.dst, v.values[base + i], real);
+    return true;
+  }
+
+  /** Writes the virtualizable's slots back to the object (before a call that may look at it). */
+  private flushVirtualizable(): void {
+    const v = this.vable!;
+    const arrays = new Map<FieldDescr, Value>();
+    v.layout.slots.forEach((s, k) => {
+      if (s.index < 0) this.record('setfield', [v.obj, v.values[k]], s.field);
+      else this.record('setarrayitem', [this.vableArray(arrays, s.field), constOf('f', s.index), v.values[k]]);
+    });
+  }
+
+  /** Reads the slots again after such a call. */
+  private reloadVirtualizable(): void {
+    const v = this.vable!;
+    const arrays = new Map<FieldDescr, Value>();
+    v.layout.slots.forEach((s, k) => {
+      if (s.index < 0) v.values[k] = this.record(`getfield_${s.kind}` as Opcode, [v.obj], s.field)!;
+      else v.values[k] = this.record(`getarrayitem_${s.kind}` as Opcode, [this.vableArray(arrays, s.field), constOf('f', s.index)])!;
+    });
+  }
+
+  private vableArray(cache: Map<FieldDescr, Value>, field: FieldDescr): Value {
+    let a = cache.get(field);
+    if (!a) cache.set(field, (a = this.record('getfield_r', [this.vable!.obj], field)!));
+    return a;
+  }
+
   private callInsn(f: Frame, descr: CallDescr, argOps: readonly number[], dst: number): TraceOutcome | null {
     const args = argOps.map((o) => this.val(f, o));
     const reals = argOps.map((o) => this.real(f, o));
+    const v = this.vable;
+    const seesVable = v !== null && args.some((a) => a === v.obj || this.vableArrays.has(a));
+    if (seesVable) this.flushVirtualizable();
     let real: unknown;
     try {
       real = (descr.fn as (...a: unknown[]) => unknown)(...reals);
@@ -288,6 +380,7 @@ export class Tracer {
     const box = this.record(op, args, descr);
     if (box && dst >= 0) this.set(f, dst, box, real);
     if (descr.canRaise) this.guard('guard_no_exception', [], f.pc + 1, f.pc);
+    if (seesVable) this.reloadVirtualizable();
     if (this.qiGuarded && descr.effect === 'write') this.guard('guard_not_invalidated', [], f.pc + 1);
     f.pc++;
     return null;
@@ -368,20 +461,31 @@ export class Tracer {
         this.inputs.push(box);
         if (o >= 0) f.regs[o] = box;
       });
+      const vd = this.env.virtualizable;
+      if (vd !== null) {
+        const fields = vd.fieldsOf(reds[vd.redIndex]);
+        if (fields.length > 0) {
+          const layout = layoutOf(reds[vd.redIndex], fields);
+          const values = layout.slots.map((slot) => this.boxes.box(slot.kind));
+          this.inputs.push(...values);
+          this.vable = { obj: this.inputs[vd.redIndex], layout, values };
+        }
+      }
       this.record('label', [...this.inputs], mode.target);
       this.debugMergePoint(greens);
       f.pc++;
       return null;
     }
-    const redVals = redOps.map((o) => this.val(f, o));
+    const layout = this.vable?.layout ?? null;
+    const jumpArgs = [...redOps.map((o) => this.val(f, o)), ...(this.vable?.values ?? [])];
     if (mode.kind === 'loop' && sameKey(mode.startKey!, greens)) {
-      this.record('jump', redVals, mode.target);
-      return { kind: 'done', trace: this.finish(), greens, reds };
+      this.record('jump', jumpArgs, mode.target);
+      return { kind: 'done', trace: this.finish(), greens, reds, layout };
     }
-    const target = this.env.compiledTarget(greens);
-    if (target) {
-      this.record('jump', redVals, target);
-      return { kind: 'done', trace: this.finish(), greens, reds };
+    const compiled = this.env.compiledTarget(greens);
+    if (compiled && sameLayout(compiled.layout, layout)) {
+      this.record('jump', jumpArgs, compiled.target);
+      return { kind: 'done', trace: this.finish(), greens, reds, layout };
     }
     this.debugMergePoint(greens);
     f.pc++;

@@ -30,6 +30,8 @@ export interface FieldJSON {
   readonly valueKind: Kind;
   readonly immutable: boolean;
   readonly quasiImmutable: boolean;
+  readonly virtualizable?: boolean;
+  readonly itemKind?: Kind;
 }
 
 export type CallTarget =

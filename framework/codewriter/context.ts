@@ -90,13 +90,18 @@ export class WriterContext {
     const cls = decl.parent && ts.isClassDeclaration(decl.parent) ? decl.parent : ts.isConstructorDeclaration(decl.parent) ? decl.parent.parent : null;
     if (cls === null || !ts.isClassDeclaration(cls) || !cls.name) throw errorAt(decl, 'field outside a named class');
     const t = this.checker.getTypeAtLocation(decl);
-    return {
+    const tags = hintTags(decl);
+    const item = this.checker.getIndexTypeOfType(t, ts.IndexKind.Number);
+    const field: FieldJSON = {
       owner: cls.name.text,
       name,
       valueKind: kindOfType(t),
       immutable: hasModifier(decl, ts.SyntaxKind.ReadonlyKeyword),
-      quasiImmutable: hintTags(decl).has('quasiImmutable'),
+      quasiImmutable: tags.has('quasiImmutable'),
     };
+    if (!tags.has('virtualizable')) return field;
+    if (item && !field.immutable) throw errorAt(decl, 'a virtualizable array field must be readonly (its items are virtualized, not the array)');
+    return item ? { ...field, virtualizable: true, itemKind: kindOfType(item) } : { ...field, virtualizable: true };
   }
 
   /** Classes that are `name` or inherit from it. */

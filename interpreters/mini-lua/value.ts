@@ -77,11 +77,14 @@ export class LuaBuiltin extends LuaFunction {
   readonly name: string;
   /** For coroutine.wrap functions: the wrapped coroutine. */
   readonly co: Coroutine | null;
-  constructor(id: number, name: string, co: Coroutine | null) {
+  /** Private state of iterator builtins (string.gmatch). */
+  readonly data: LuaValue[] | null;
+  constructor(id: number, name: string, co: Coroutine | null, data: LuaValue[] | null) {
     super();
     this.id = id;
     this.name = name;
     this.co = co;
+    this.data = data;
   }
 }
 

@@ -22,6 +22,7 @@ const ZERO = new W_Int(0);
 
 /** The registers of one function activation. */
 export class Frame {
+  /** @virtualizable */
   readonly regs: W_Value[];
   /** Number of calls below this one; main runs at depth 0. */
   readonly depth: number;
@@ -45,6 +46,7 @@ function newFrame(code: Code, depth: number): Frame {
 const driver = new JitDriver({
   greens: ['pc', 'code'],
   reds: ['frame'],
+  virtualizables: ['frame'],
   getPrintableLocation: (pc: number, code: Code) => code.describe(pc),
 });
 

@@ -14,6 +14,10 @@ export interface FieldDescr {
   readonly valueKind: Kind;      // kind of the field's values
   readonly immutable: boolean;   // `readonly`: never changes after construction
   readonly quasiImmutable: boolean; // `@quasiImmutable`: changes rarely; writes invalidate traces
+  /** `@virtualizable`: kept in trace values while compiled code runs (see resume/virtualizable.ts). */
+  readonly virtualizable?: boolean;
+  /** For a virtualizable array field: the kind of its items. */
+  readonly itemKind?: Kind;
 }
 
 /** A class: for `new`, `instanceof` and `guard_class`. */

@@ -3,7 +3,7 @@
 // A snapshot lists the jitcode frames that were active when the guard was
 // recorded, outermost (the portal) first:
 //
-//   ResumeSnapshot = frames: FrameSnapshot[], failArgs: Value[]
+//   ResumeSnapshot = frames: FrameSnapshot[], failArgs: Value[], vable
 //   FrameSnapshot  = code, pc, regs[k] <- value ref values[k]
 //   value ref      = index into the guard's failArgs
 //
@@ -18,6 +18,7 @@
 
 import type { Value } from '../ir/trace.js';
 import type { JitCode } from '../jitcode.js';
+import type { VableLayout } from './virtualizable.js';
 
 export interface FrameSnapshot {
   readonly code: JitCode;
@@ -30,4 +31,12 @@ export interface ResumeSnapshot {
   readonly frames: readonly FrameSnapshot[];
   /** The guard's failArgs (kinds, and constants a bridge can keep constant). */
   readonly failArgs: readonly Value[];
+  /** The virtualizable's object and slot values (failArg indices), written back on failure. */
+  readonly vable: VableSnapshot | null;
+}
+
+export interface VableSnapshot {
+  readonly obj: number;
+  readonly layout: VableLayout;
+  readonly values: readonly number[];
 }

@@ -1,0 +1,1630 @@
+// The mini-lua virtual machine: the dispatch loop (the JIT portal) and the call,
+// return, metamethod, coroutine and error machinery around it.
+//
+// Guest calls do not recurse on the JS stack. A Lua->Lua call pushes a Frame (linked
+// by `parent`) and the loop continues with the callee; RETURN pops back and stores the
+// results where the frame's `kind` says (a register window, pcall's `true, ...`, a
+// comparison's jump, a coroutine's resumer, or back to TypeScript). Metamethods that
+// are Lua functions (__index, __add, __lt, ...) are called the same way, with a
+// continuation encoded in the callee frame. Therefore:
+//   - deep Lua recursion is bounded by MAX_FRAMES ("stack overflow"), not by the host;
+//   - coroutines are just separate frame chains: resume/yield switch the current frame
+//     (and thread) inside the same loop, so yield works across pcall and metamethods;
+//   - the tracer sees a guest call as data movement inside one portal invocation, so a
+//     trace can follow a call into the callee and back.
+// Builtins (TypeScript functions) that call Lua (sort comparators, gsub callbacks,
+// __tostring, ...) re-enter through callValue(), which runs a nested loop on the JS
+// stack; yielding across such a host boundary is an error, exactly as in PUC Lua.
+
+import { JitDriver } from 'metajit';
+import {
+  OP_MOVE, OP_LOADK, OP_LOADNIL, OP_LOADBOOL, OP_GETUPVAL, OP_SETUPVAL, OP_GETBOX, OP_SETBOX, OP_NEWBOX,
+  OP_GETTABUP, OP_SETTABUP, OP_GETTABLE, OP_GETFIELD, OP_SETTABLE, OP_SETFIELD, OP_NEWTABLE, OP_SELF,
+  OP_UNM, OP_NOT, OP_LEN, OP_BNOT, OP_CONCAT, OP_JMP, OP_EQ, OP_LT, OP_LE, OP_EQK, OP_LTK, OP_LEK, OP_GTK,
+  OP_GEK, OP_TEST, OP_CALL, OP_TAILCALL, OP_RETURN, OP_FORPREP, OP_FORLOOP, OP_TFORPREP, OP_TFORCALL,
+  OP_TFORLOOP, OP_SETLIST, OP_CLOSURE, OP_VARARG, OP_TBC, OP_CLOSE, OP_RETURN0, OP_RETURN1, OP_ARITH,
+  OP_ARITHK, OP_NAMES, Proto,
+} from './proto.js';
+import type { } from './proto.js';
+import {
+  Box, LuaClosure, LuaBuiltin, LuaFunction, LuaError, LFloat, LInt, Coroutine, LuaUserdata, ForState,
+  mkFloat, MAX_SAFE, typeName, numberToString, CO_DEAD, CO_RUNNING, CO_SUSPENDED, CO_NORMAL,
+} from './value.js';
+import type { LuaValue } from './value.js';
+import { LuaTable } from './table.js';
+import {
+  Frame, LuaState, K_NORMAL, K_PCALL, K_XPCALL, K_COND, K_COBASE, K_HOST, MAX_FRAMES, MAX_HOST_DEPTH,
+  rtError, libError, typeErrorMsg, framePosition, ExitSignal,
+} from './state.js';
+import {
+  ArithError, arithNum, toNumberCoerce, toIntegerStrict, numLt, numLe, numEq, isNumVal, unm, bnot, fmod, fval,
+  intArith,
+} from './arith.js';
+import {
+  B_ADD, B_SUB, B_MUL, B_MOD, B_POW, B_DIV, B_IDIV, B_BAND, B_SHR,
+} from './ast.js';
+import { i64Of, i64Norm, i64Add, i64Sub, i64ULt, i64IsZero, i64UDivMod, i64Neg, i64IsNeg, TWO63 } from './int64.js';
+import { floatToInt } from './numconv.js';
+import { callBuiltin, ID_PCALL, ID_XPCALL, ID_RESUME, ID_YIELD, ID_WRAPCALL, FIRST_PLAIN } from './builtins.js';
+import { HostError } from 'metajit';
+
+// Metamethod-absence cache bits (LuaTable.mmAbsent).
+export const TM_INDEX = 1;
+export const TM_NEWINDEX = 2;
+export const TM_EQ = 4;
+export const TM_LEN = 8;
+export const TM_CALL = 16;
+
+const ARITH_EVENTS: string[] = [
+  '__add', '__sub', '__mul', '__mod', '__pow', '__div', '__idiv', '__band', '__bor', '__bxor', '__shl', '__shr',
+];
+
+const driver = new JitDriver({
+  greens: ['pc', 'proto'],
+  reds: ['frame', 'L'],
+  virtualizables: ['frame'],
+  getPrintableLocation: (pc: number, proto: Proto): string =>
+    proto.source + ':' + proto.lines[pc] + ' ' + OP_NAMES[proto.code[pc] & 0xff],
+});
+
+/** A metamethod of a metatable, with the absence cache. */
+export function fastTM(mt: LuaTable, bit: number, name: string): LuaValue {
+  if ((mt.mmAbsent & bit) !== 0) return null;
+  const v = mt.getStr(name);
+  if (v === null) mt.mmAbsent |= bit;
+  return v;
+}
+
+export function getMetatable(L: LuaState, v: LuaValue): LuaTable | null {
+  if (v instanceof LuaTable) return v.metatable;
+  if (typeof v === 'string') return L.stringMeta;
+  if (v instanceof LuaUserdata) return v.metatable;
+  return null;
+}
+
+export function getMM(L: LuaState, v: LuaValue, name: string): LuaValue {
+  const mt = getMetatable(L, v);
+  if (mt === null) return null;
+  return mt.getStr(name);
+}
+
+function truthy(v: LuaValue): boolean {
+  return v !== null && v !== false;
+}
+
+// ---------------------------------------------------------------------------
+// Frames
+
+/** A frame for closure `cl` with `nargs` arguments at src[argStart..]. */
+export function newLuaFrame(
+  L: LuaState, cl: LuaClosure, parent: Frame | null, src: LuaValue[], argStart: number, nargs: number,
+  retBase: number, nwant: number, kind: number,
+): Frame {
+  const p = cl.proto;
+  const np = p.numParams;
+  const ms = p.maxStack;
+  const regs: LuaValue[] = [];
+  for (let i = 0; i < ms; i++) regs.push(i < np && i < nargs ? src[argStart + i] : null);
+  let varargs: LuaValue[] = EMPTY;
+  if (p.isVararg && nargs > np) {
+    varargs = [];
+    for (let i = np; i < nargs; i++) varargs.push(src[argStart + i]);
+  }
+  const depth = parent === null ? 0 : parent.depth + 1;
+  if (depth >= MAX_FRAMES) throw rtError(L, 'stack overflow');
+  return new Frame(cl, regs, parent, varargs, retBase, nwant, kind, depth);
+}
+
+const EMPTY: LuaValue[] = [];
+
+/** Stores vals into dst.regs[base..] adjusted to `want` (-1: all, sets top). */
+function deliver(dst: Frame, base: number, want: number, vals: LuaValue[]): void {
+  const R = dst.regs;
+  const n = vals.length;
+  if (want < 0) {
+    for (let i = 0; i < n; i++) R[base + i] = vals[i];
+    dst.top = base + n;
+    return;
+  }
+  for (let i = 0; i < want; i++) R[base + i] = i < n ? vals[i] : null;
+}
+
+/**
+ * Returns from `frame` with results R[a..a+n-1]. Returns the frame to continue in, or
+ * null when a K_HOST frame returned (results in L.hostResults).
+ */
+function postReturn(L: LuaState, frame: Frame, a: number, n: number): Frame | null {
+  const R = frame.regs;
+  if (frame.tbc !== null) {
+    const saved = R.slice(a, a + n);
+    closeTbc(L, frame, 0, null, false);
+    for (let i = 0; i < n; i++) R[a + i] = saved[i];
+  }
+  const kind = frame.kind;
+  const parent = frame.parent;
+  if (kind === K_NORMAL) {
+    const P = (parent as Frame).regs;
+    const base = frame.retBase;
+    const want = frame.nwant;
+    if (want < 0) {
+      for (let i = 0; i < n; i++) P[base + i] = R[a + i];
+      (parent as Frame).top = base + n;
+    } else {
+      for (let i = 0; i < want; i++) P[base + i] = i < n ? R[a + i] : null;
+    }
+    L.frame = parent;
+    return parent;
+  }
+  if (kind === K_PCALL || kind === K_XPCALL) {
+    const vals: LuaValue[] = [true];
+    for (let i = 0; i < n; i++) vals.push(R[a + i]);
+    deliver(parent as Frame, frame.retBase, frame.nwant, vals);
+    L.frame = parent;
+    return parent;
+  }
+  if (kind === K_COND) {
+    const p = parent as Frame;
+    const res = n > 0 && truthy(R[a]);
+    const ins = p.closure.proto.code[p.pc];
+    if (res !== ins >>> 24 > 0) p.pc++;
+    L.frame = p;
+    return p;
+  }
+  if (kind === K_COBASE) {
+    const co = L.thread;
+    co.status = CO_DEAD;
+    co.frame = null;
+    const vals: LuaValue[] = co.resumeIsWrap ? [] : [true];
+    for (let i = 0; i < n; i++) vals.push(R[a + i]);
+    return switchToResumer(L, co, vals);
+  }
+  // K_HOST
+  L.hostResults = R.slice(a, a + n);
+  return null;
+}
+
+function switchToResumer(L: LuaState, co: Coroutine, vals: LuaValue[]): Frame {
+  const prev = co.prevThread as Coroutine;
+  const rf = co.resumerFrame as Frame;
+  L.thread = prev;
+  prev.status = CO_RUNNING;
+  co.prevThread = null;
+  co.resumerFrame = null;
+  deliver(rf, co.resumeBase, co.resumeWant, vals);
+  L.frame = rf;
+  return rf;
+}
+
+// ---------------------------------------------------------------------------
+// Calls
+
+/**
+ * Calls R[a] with nargs arguments (R[a+1..]); results go to R[retBase..] (nwant, -1 = all).
+ * Returns the frame to continue in (a new Lua frame, or `frame` when the call completed).
+ */
+export function callAt(L: LuaState, frame: Frame, a: number, nargs: number, nwant: number): Frame {
+  const R = frame.regs;
+  for (let guard = 0; guard < 100; guard++) {
+    const fn = R[a];
+    if (fn instanceof LuaClosure) {
+      const nf = newLuaFrame(L, fn, frame, R, a + 1, nargs, a, nwant, K_NORMAL);
+      L.frame = nf;
+      return nf;
+    }
+    if (fn instanceof LuaBuiltin) {
+      if (fn.id >= FIRST_PLAIN) {
+        const n = callBuiltin(L, fn, R, a + 1, nargs);
+        if (nwant < 0) frame.top = a + n;
+        else for (let i = n; i < nwant; i++) R[a + i] = null;
+        return frame;
+      }
+      return callSpecial(L, frame, fn, a, nargs, nwant);
+    }
+    const tm = getMM(L, fn, '__call');
+    if (tm === null) {
+      const p = frame.closure.proto;
+      throw rtError(L, typeErrorMsg(fn, 'call', guard === 0 ? p.names[frame.pc * 2] : null));
+    }
+    for (let i = a + nargs; i >= a; i--) R[i + 1] = R[i];
+    R[a] = tm;
+    nargs++;
+  }
+  throw rtError(L, "'__call' chain too long; possible loop");
+}
+
+function callSpecial(L: LuaState, frame: Frame, fn: LuaBuiltin, a: number, nargs: number, nwant: number): Frame {
+  const R = frame.regs;
+  switch (fn.id) {
+    case ID_PCALL:
+    case ID_XPCALL: {
+      const isX = fn.id === ID_XPCALL;
+      if (nargs < (isX ? 2 : 1)) {
+        throw libError(L, "bad argument #" + (isX ? 2 : 1) + " to '" + fn.name + "' (value expected)");
+      }
+      const f = R[a + 1];
+      const argStart = isX ? a + 3 : a + 2;
+      const nf = nargs - (isX ? 2 : 1);
+      if (f instanceof LuaClosure) {
+        const fr = newLuaFrame(L, f, frame, R, argStart, nf, a, nwant, isX ? K_XPCALL : K_PCALL);
+        if (isX) fr.handler = R[a + 2];
+        L.frame = fr;
+        return fr;
+      }
+      // a builtin or callable object: run it through the host path
+      const args: LuaValue[] = [];
+      for (let i = 0; i < nf; i++) args.push(R[argStart + i]);
+      let vals: LuaValue[];
+      try {
+        const res = callValue(L, f, args);
+        vals = [true];
+        for (let i = 0; i < res.length; i++) vals.push(res[i]);
+      } catch (e) {
+        const err = toLuaError(L, e);
+        L.frame = frame;
+        let ev = err.value;
+        if (isX) ev = callHandler(L, R[a + 2], ev);
+        vals = [false, ev];
+      }
+      L.frame = frame;
+      deliver(frame, a, nwant, vals);
+      return frame;
+    }
+    case ID_RESUME:
+    case ID_WRAPCALL: {
+      let co: LuaValue;
+      let argStart: number;
+      let n: number;
+      const isWrap = fn.id === ID_WRAPCALL;
+      if (isWrap) {
+        co = fn.co;
+        argStart = a + 1;
+        n = nargs;
+      } else {
+        co = nargs > 0 ? R[a + 1] : null;
+        if (!(co instanceof Coroutine)) {
+          throw libError(L, "bad argument #1 to 'resume' (coroutine expected)");
+        }
+        argStart = a + 2;
+        n = nargs - 1;
+      }
+      const c = co as Coroutine;
+      if (c.status !== CO_SUSPENDED) {
+        const msg = c.status === CO_DEAD ? 'cannot resume dead coroutine' : 'cannot resume non-suspended coroutine';
+        if (isWrap) throw libError(L, msg);
+        deliver(frame, a, nwant, [false, msg]);
+        return frame;
+      }
+      if (L.hostDepth + countResumers(L) > 195) {
+        if (isWrap) throw libError(L, 'C stack overflow');
+        deliver(frame, a, nwant, [false, 'C stack overflow']);
+        return frame;
+      }
+      c.prevThread = L.thread;
+      L.thread.status = CO_NORMAL;
+      c.resumerFrame = frame;
+      c.resumeBase = a;
+      c.resumeWant = nwant;
+      c.resumeIsWrap = isWrap;
+      c.status = CO_RUNNING;
+      L.thread = c;
+      if (!c.started) {
+        c.started = true;
+        let cl: LuaClosure;
+        let src: LuaValue[];
+        let start: number;
+        let cnt: number;
+        if (c.fn instanceof LuaClosure) {
+          cl = c.fn;
+          src = R;
+          start = argStart;
+          cnt = n;
+        } else {
+          cl = L.trampoline as LuaClosure;
+          src = [c.fn];
+          for (let i = 0; i < n; i++) src.push(R[argStart + i]);
+          start = 0;
+          cnt = n + 1;
+        }
+        const nf = newLuaFrame(L, cl, null, src, start, cnt, 0, -1, K_COBASE);
+        L.frame = nf;
+        return nf;
+      }
+      const vals: LuaValue[] = [];
+      for (let i = 0; i < n; i++) vals.push(R[argStart + i]);
+      const top = c.frame as Frame;
+      c.frame = null;
+      deliver(top, c.yieldBase, c.yieldWant, vals);
+      L.frame = top;
+      return top;
+    }
+    case ID_YIELD: {
+      const co = L.thread;
+      if (co.isMain) throw libError(L, 'attempt to yield from outside a coroutine');
+      if (co.hostDepth > 0) throw libError(L, 'attempt to yield across a C-call boundary');
+      co.frame = frame;
+      co.yieldBase = a;
+      co.yieldWant = nwant;
+      co.status = CO_SUSPENDED;
+      const vals: LuaValue[] = co.resumeIsWrap ? [] : [true];
+      for (let i = 0; i < nargs; i++) vals.push(R[a + 1 + i]);
+      return switchToResumer(L, co, vals);
+    }
+    default:
+      throw libError(L, 'bad special builtin');
+  }
+}
+
+function countResumers(L: LuaState): number {
+  let n = 0;
+  for (let t: Coroutine | null = L.thread; t !== null; t = t.prevThread) n++;
+  return n;
+}
+
+/** Calls a metamethod with args; its (first) result goes to frame.regs[dest]. */
+function callMeta(L: LuaState, frame: Frame, f: LuaValue, args: LuaValue[], dest: number, nwant: number, kind: number): Frame {
+  if (f instanceof LuaClosure) {
+    const nf = newLuaFrame(L, f, frame, args, 0, args.length, dest, nwant, kind);
+    L.frame = nf;
+    return nf;
+  }
+  const res = callValue(L, f, args);
+  if (kind === K_COND) {
+    const r = res.length > 0 && truthy(res[0]);
+    const ins = frame.closure.proto.code[frame.pc];
+    if (r !== ins >>> 24 > 0) frame.pc++;
+  } else if (nwant > 0) frame.regs[dest] = res.length > 0 ? res[0] : null;
+  return frame;
+}
+
+/**
+ * Calls f(args) from TypeScript and returns its results. Runs a nested dispatch loop
+ * for Lua functions (a host boundary: no yields across it).
+ */
+export function callValue(L: LuaState, f: LuaValue, args: LuaValue[]): LuaValue[] {
+  if (f instanceof LuaBuiltin && f.id >= FIRST_PLAIN) {
+    const R: LuaValue[] = [f];
+    for (let i = 0; i < args.length; i++) R.push(args[i]);
+    const saved = L.nativeCaller;
+    L.nativeCaller = true;
+    let n: number;
+    try {
+      n = callBuiltin(L, f, R, 1, args.length);
+    } catch (e) {
+      L.nativeCaller = saved;
+      throw e;
+    }
+    L.nativeCaller = saved;
+    return R.slice(0, n);
+  }
+  if (f instanceof LuaClosure) return runClosure(L, f, args);
+  if (f instanceof LuaBuiltin) {
+    const a2: LuaValue[] = [f];
+    for (let i = 0; i < args.length; i++) a2.push(args[i]);
+    return runClosure(L, L.trampoline as LuaClosure, a2);
+  }
+  const tm = getMM(L, f, '__call');
+  if (tm === null) throw libError(L, typeErrorMsg(f, 'call', null));
+  const a3: LuaValue[] = [f];
+  for (let i = 0; i < args.length; i++) a3.push(args[i]);
+  return callValue(L, tm, a3);
+}
+
+function runClosure(L: LuaState, cl: LuaClosure, args: LuaValue[]): LuaValue[] {
+  if (L.hostDepth >= MAX_HOST_DEPTH) throw libError(L, 'stack overflow');
+  const parent = L.frame;
+  const thread = L.thread;
+  const savedNative = L.nativeCaller;
+  const frame = newLuaFrame(L, cl, parent, args, 0, args.length, 0, -1, K_HOST);
+  thread.hostDepth++;
+  L.hostDepth++;
+  L.nativeCaller = false;
+  L.frame = frame;
+  try {
+    runFrames(L, frame);
+  } catch (e) {
+    thread.hostDepth--;
+    L.hostDepth--;
+    L.frame = parent;
+    L.thread = thread;
+    L.nativeCaller = savedNative;
+    throw e;
+  }
+  thread.hostDepth--;
+  L.hostDepth--;
+  L.frame = parent;
+  L.thread = thread;
+  L.nativeCaller = savedNative;
+  return L.hostResults;
+}
+
+/** Runs until the K_HOST frame `base` returns, handling Lua errors on the way. */
+function runFrames(L: LuaState, base: Frame): void {
+  let frame = base;
+  for (;;) {
+    try {
+      execute(frame.pc + 1, frame.closure.proto, frame, L);
+      return;
+    } catch (e) {
+      if (e instanceof ExitSignal) throw e;
+      const err = toLuaError(L, e);
+      frame = handleError(L, base, err);
+    }
+  }
+}
+
+/** Converts any thrown value to a LuaError. */
+export function toLuaError(L: LuaState, e: unknown): LuaError {
+  if (e instanceof LuaError) return e;
+  if (e instanceof ArithError) return rtError(L, e.msg);
+  if (e instanceof HostError) return new LuaError(e.message);
+  if (e instanceof RangeError) return rtError(L, 'stack overflow');
+  if (e instanceof ExitSignal) throw e;
+  if (e instanceof Error) return new LuaError('internal error: ' + e.message + '\n' + String(e.stack));
+  return new LuaError('internal error: ' + String(e));
+}
+
+function callHandler(L: LuaState, h: LuaValue, v: LuaValue): LuaValue {
+  try {
+    const r = callValue(L, h, [v]);
+    return r.length > 0 ? r[0] : null;
+  } catch (e) {
+    const err = toLuaError(L, e);
+    return err.value;
+  }
+}
+
+/** Unwinds to the nearest pcall/xpcall or coroutine boundary; rethrows at `base`. */
+function handleError(L: LuaState, base: Frame, err0: LuaError): Frame {
+  let err = err0;
+  let f = L.frame;
+  for (;;) {
+    if (f === null) throw err;
+    if (f.tbc !== null) {
+      L.frame = f;
+      err = new LuaError(closeTbc(L, f, 0, err.value, true));
+    }
+    if (f.kind === K_PCALL || f.kind === K_XPCALL) {
+      let v = err.value;
+      if (f.kind === K_XPCALL) {
+        L.frame = f;
+        v = callHandler(L, f.handler, v);
+      }
+      const parent = f.parent as Frame;
+      deliver(parent, f.retBase, f.nwant, [false, v]);
+      L.frame = parent;
+      return parent;
+    }
+    if (f.kind === K_COBASE) {
+      const co = L.thread;
+      co.status = CO_DEAD;
+      co.frame = null;
+      if (co.resumeIsWrap) {
+        const rf = co.resumerFrame as Frame;
+        const prev = co.prevThread as Coroutine;
+        L.thread = prev;
+        prev.status = CO_RUNNING;
+        co.prevThread = null;
+        co.resumerFrame = null;
+        L.frame = rf;
+        let v = err.value;
+        if (typeof v === 'string') v = framePosition(rf) + ' ' + v;
+        err = new LuaError(v);
+        f = rf;
+        continue;
+      }
+      return switchToResumer(L, co, [false, err.value]);
+    }
+    if (f === base) {
+      L.frame = f;
+      throw err;
+    }
+    f = f.parent;
+  }
+}
+
+/**
+ * Closes the to-be-closed variables of `f` at registers >= level (in reverse order).
+ * Returns the (possibly replaced) error value.
+ */
+export function closeTbc(L: LuaState, f: Frame, level: number, errv: LuaValue, isErr: boolean): LuaValue {
+  const list = f.tbc as number[];
+  let ev = errv;
+  while (list.length > 0 && list[list.length - 1] >= level) {
+    const r = list.pop() as number;
+    const v = f.regs[r];
+    if (v === null || v === false) continue;
+    const tm = getMM(L, v, '__close');
+    if (tm === null) continue;
+    const savedFrame = L.frame;
+    try {
+      callValue(L, tm, [v, isErr ? ev : null]);
+    } catch (e) {
+      L.frame = savedFrame;
+      const le = toLuaError(L, e);
+      if (!isErr) {
+        if (list.length === 0) f.tbc = null;
+        throw le;
+      }
+      ev = le.value;
+    }
+    L.frame = savedFrame;
+  }
+  if (list.length === 0) f.tbc = null;
+  return ev;
+}
+
+// ---------------------------------------------------------------------------
+// Slow paths of the dispatch loop. Each returns the frame to continue in; the loop
+// resumes at frame.pc + 1.
+
+function opName(frame: Frame, which: number): string | null {
+  return frame.closure.proto.names[frame.pc * 2 + which];
+}
+
+export function indexSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, dest: number): Frame {
+  let t = t0;
+  for (let loop = 0; loop < 2000; loop++) {
+    let tm: LuaValue;
+    if (t instanceof LuaTable) {
+      const v = t.get(k);
+      if (v !== null) {
+        frame.regs[dest] = v;
+        return frame;
+      }
+      const mt = t.metatable;
+      if (mt === null) {
+        frame.regs[dest] = null;
+        return frame;
+      }
+      tm = fastTM(mt, TM_INDEX, '__index');
+      if (tm === null) {
+        frame.regs[dest] = null;
+        return frame;
+      }
+    } else {
+      tm = getMM(L, t, '__index');
+      if (tm === null) throw rtError(L, indexErrorMsg(t, k, loop === 0 ? opName(frame, 0) : null));
+    }
+    if (tm instanceof LuaFunction) return callMeta(L, frame, tm, [t, k], dest, 1, K_NORMAL);
+    t = tm;
+  }
+  throw rtError(L, "'__index' chain too long; possible loop");
+}
+
+function indexErrorMsg(t: LuaValue, k: LuaValue, desc: string | null): string {
+  if (desc === null && typeof k === 'string') {
+    return typeErrorMsg(t, 'index', "field '" + k + "'");
+  }
+  return typeErrorMsg(t, 'index', desc);
+}
+
+/** t[k] with metamethods, for builtins (host recursion for __index functions). */
+export function indexValue(L: LuaState, t0: LuaValue, k: LuaValue): LuaValue {
+  let t = t0;
+  for (let loop = 0; loop < 2000; loop++) {
+    let tm: LuaValue;
+    if (t instanceof LuaTable) {
+      const v = t.get(k);
+      if (v !== null) return v;
+      const mt = t.metatable;
+      if (mt === null) return null;
+      tm = fastTM(mt, TM_INDEX, '__index');
+      if (tm === null) return null;
+    } else {
+      tm = getMM(L, t, '__index');
+      if (tm === null) throw libError(L, typeErrorMsg(t, 'index', null));
+    }
+    if (tm instanceof LuaFunction) {
+      const r = callValue(L, tm, [t, k]);
+      return r.length > 0 ? r[0] : null;
+    }
+    t = tm;
+  }
+  throw libError(L, "'__index' chain too long; possible loop");
+}
+
+/** t[k] = v with metamethods, for builtins. */
+export function setIndexValue(L: LuaState, t0: LuaValue, k: LuaValue, v: LuaValue): void {
+  let t = t0;
+  for (let loop = 0; loop < 2000; loop++) {
+    let tm: LuaValue;
+    if (t instanceof LuaTable) {
+      const mt = t.metatable;
+      if (mt === null || t.get(k) !== null) {
+        rawSetChecked(L, t, k, v);
+        return;
+      }
+      tm = fastTM(mt, TM_NEWINDEX, '__newindex');
+      if (tm === null) {
+        rawSetChecked(L, t, k, v);
+        return;
+      }
+    } else {
+      tm = getMM(L, t, '__newindex');
+      if (tm === null) throw libError(L, typeErrorMsg(t, 'index', null));
+    }
+    if (tm instanceof LuaFunction) {
+      callValue(L, tm, [t, k, v]);
+      return;
+    }
+    t = tm;
+  }
+  throw libError(L, "'__newindex' chain too long; possible loop");
+}
+
+export function rawSetChecked(L: LuaState, t: LuaTable, k: LuaValue, v: LuaValue): void {
+  if (k === null) throw rtError(L, 'index is nil');
+  if (typeof k === 'number' && k !== k) throw rtError(L, 'index is NaN');
+  t.set(k, v);
+}
+
+function setSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, v: LuaValue): Frame {
+  let t = t0;
+  for (let loop = 0; loop < 2000; loop++) {
+    let tm: LuaValue;
+    if (t instanceof LuaTable) {
+      const mt = t.metatable;
+      if (mt === null || t.get(k) !== null) {
+        rawSetChecked(L, t, k, v);
+        return frame;
+      }
+      tm = fastTM(mt, TM_NEWINDEX, '__newindex');
+      if (tm === null) {
+        rawSetChecked(L, t, k, v);
+        return frame;
+      }
+    } else {
+      tm = getMM(L, t, '__newindex');
+      if (tm === null) throw rtError(L, indexErrorMsg(t, k, loop === 0 ? opName(frame, 0) : null));
+    }
+    if (tm instanceof LuaFunction) return callMeta(L, frame, tm, [t, k, v], 0, 0, K_NORMAL);
+    t = tm;
+  }
+  throw rtError(L, "'__newindex' chain too long; possible loop");
+}
+
+const EVENT_SHORT: string[] = ['add', 'sub', 'mul', 'mod', 'pow', 'div', 'idiv'];
+
+function arithSlow(L: LuaState, frame: Frame, op: number, x: LuaValue, y: LuaValue, dest: number, unary: boolean): Frame {
+  if (op < B_BAND) {
+    const nx = toNumberCoerce(x);
+    const ny = toNumberCoerce(y);
+    if (nx !== null && ny !== null) {
+      try {
+        frame.regs[dest] = unary ? unm(nx) : arithNum(op, nx, ny);
+      } catch (e) {
+        if (e instanceof ArithError) throw rtError(L, e.msg);
+        throw e;
+      }
+      return frame;
+    }
+  } else if (isNumOrStrNum(x) && isNumOrStrNum(y)) {
+    try {
+      frame.regs[dest] = unary ? bnot(x) : arithNum(op, x, y);
+    } catch (e) {
+      if (e instanceof ArithError) throw rtError(L, e.msg);
+      throw e;
+    }
+    return frame;
+  }
+  const ev = unary ? (op < B_BAND ? '__unm' : '__bnot') : ARITH_EVENTS[op];
+  const mx = getMM(L, x, ev);
+  if (op < B_BAND && (typeof x === 'string' || (mx === null && typeof y === 'string'))) {
+    // the string library's arithmetic metamethod would run and fail
+    const my = typeof y === 'string' ? null : getMM(L, y, ev);
+    if (my === null) {
+      const name = unary ? 'unm' : EVENT_SHORT[op];
+      throw rtError(L, 'attempt to ' + name + " a '" + typeName(x) + "' with a '" + typeName(y) + "'");
+    }
+    return callMeta(L, frame, my, [x, y], dest, 1, K_NORMAL);
+  }
+  let tm = mx;
+  if (tm === null) tm = getMM(L, y, ev);
+  if (tm !== null) return callMeta(L, frame, tm, [x, y], dest, 1, K_NORMAL);
+  const what = op < B_BAND ? 'perform arithmetic on' : 'perform bitwise operation on';
+  if (!isNumVal(x) || unary) throw rtError(L, typeErrorMsg(x, what, opName(frame, 0)));
+  throw rtError(L, typeErrorMsg(y, what, opName(frame, 1)));
+}
+
+function isNumOrStrNum(v: LuaValue): boolean {
+  if (isNumVal(v)) return true;
+  return typeof v === 'string' && toNumberCoerce(v) !== null;
+}
+
+export function tostringBasic(v: LuaValue): string | null {
+  if (typeof v === 'string') return v;
+  return numberToString(v);
+}
+
+function concatSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue, dest: number): Frame {
+  const sx = tostringBasic(x);
+  const sy = tostringBasic(y);
+  if (sx !== null && sy !== null) {
+    frame.regs[dest] = sx + sy;
+    return frame;
+  }
+  let tm = getMM(L, x, '__concat');
+  if (tm === null) tm = getMM(L, y, '__concat');
+  if (tm !== null) return callMeta(L, frame, tm, [x, y], dest, 1, K_NORMAL);
+  if (sx === null) throw rtError(L, typeErrorMsg(x, 'concatenate', opName(frame, 0)));
+  throw rtError(L, typeErrorMsg(y, 'concatenate', opName(frame, 1)));
+}
+
+function lenSlow(L: LuaState, frame: Frame, x: LuaValue, dest: number): Frame {
+  if (typeof x === 'string') {
+    frame.regs[dest] = x.length;
+    return frame;
+  }
+  const tm = getMM(L, x, '__len');
+  if (tm !== null) return callMeta(L, frame, tm, [x, x], dest, 1, K_NORMAL);
+  if (x instanceof LuaTable) {
+    frame.regs[dest] = x.length();
+    return frame;
+  }
+  throw rtError(L, typeErrorMsg(x, 'get length of', opName(frame, 0)));
+}
+
+/** Length with metamethods, for builtins. */
+export function lenValue(L: LuaState, x: LuaValue): LuaValue {
+  if (typeof x === 'string') return x.length;
+  const tm = getMM(L, x, '__len');
+  if (tm !== null) {
+    const r = callValue(L, tm, [x]);
+    return r.length > 0 ? r[0] : null;
+  }
+  if (x instanceof LuaTable) return x.length();
+  throw libError(L, typeErrorMsg(x, 'get length of', null));
+}
+
+function orderError(L: LuaState, x: LuaValue, y: LuaValue): LuaError {
+  const t1 = typeName(x);
+  const t2 = typeName(y);
+  if (t1 === t2) return rtError(L, 'attempt to compare two ' + t1 + ' values');
+  return rtError(L, 'attempt to compare ' + t1 + ' with ' + t2);
+}
+
+/** Comparison slow path; k is the instruction's expected result. */
+function cmpSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue, isLe: boolean): Frame {
+  let res: boolean;
+  if (isNumVal(x) && isNumVal(y)) res = isLe ? numLe(x, y) : numLt(x, y);
+  else if (typeof x === 'string' && typeof y === 'string') res = isLe ? x <= y : x < y;
+  else {
+    const ev = isLe ? '__le' : '__lt';
+    let tm = getMM(L, x, ev);
+    if (tm === null) tm = getMM(L, y, ev);
+    if (tm === null) throw orderError(L, x, y);
+    return callMeta(L, frame, tm, [x, y], 0, 1, K_COND);
+  }
+  const ins = frame.closure.proto.code[frame.pc];
+  if (res !== ins >>> 24 > 0) frame.pc++;
+  return frame;
+}
+
+/** x < y with metamethods, for builtins (sort). */
+export function lessThan(L: LuaState, x: LuaValue, y: LuaValue): boolean {
+  if (typeof x === 'number' && typeof y === 'number') return x < y;
+  if (isNumVal(x) && isNumVal(y)) return numLt(x, y);
+  if (typeof x === 'string' && typeof y === 'string') return x < y;
+  let tm = getMM(L, x, '__lt');
+  if (tm === null) tm = getMM(L, y, '__lt');
+  if (tm === null) throw libOrderError(L, x, y);
+  const r = callValue(L, tm, [x, y]);
+  return r.length > 0 && truthy(r[0]);
+}
+
+function libOrderError(L: LuaState, x: LuaValue, y: LuaValue): LuaError {
+  const t1 = typeName(x);
+  const t2 = typeName(y);
+  if (t1 === t2) return libError(L, 'attempt to compare two ' + t1 + ' values');
+  return libError(L, 'attempt to compare ' + t1 + ' with ' + t2);
+}
+
+function eqSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue): Frame {
+  let res = false;
+  if (isNumVal(x) && isNumVal(y)) res = numEq(x, y);
+  else if ((x instanceof LuaTable && y instanceof LuaTable) || (x instanceof LuaUserdata && y instanceof LuaUserdata)) {
+    let tm = getMM(L, x, '__eq');
+    if (tm === null) tm = getMM(L, y, '__eq');
+    if (tm !== null) return callMeta(L, frame, tm, [x, y], 0, 1, K_COND);
+  }
+  const ins = frame.closure.proto.code[frame.pc];
+  if (res !== ins >>> 24 > 0) frame.pc++;
+  return frame;
+}
+
+/** x == y with metamethods, for builtins. */
+export function equalsValue(L: LuaState, x: LuaValue, y: LuaValue): boolean {
+  if (x === y) return true;
+  if (isNumVal(x) && isNumVal(y)) return numEq(x, y);
+  if ((x instanceof LuaTable && y instanceof LuaTable) || (x instanceof LuaUserdata && y instanceof LuaUserdata)) {
+    let tm = getMM(L, x, '__eq');
+    if (tm === null) tm = getMM(L, y, '__eq');
+    if (tm !== null) {
+      const r = callValue(L, tm, [x, y]);
+      return r.length > 0 && truthy(r[0]);
+    }
+  }
+  return false;
+}
+
+// ---- numeric for
+
+function forError(L: LuaState, v: LuaValue, what: string): LuaError {
+  return rtError(L, "'for' " + what + ' must be a number');
+}
+
+/** FORPREP for everything but all-safe-integer loops. Returns true to skip the loop. */
+function forPrepSlow(L: LuaState, R: LuaValue[], a: number): boolean {
+  const init = R[a];
+  const limit = R[a + 1];
+  const step = R[a + 2];
+  if (isIntValNum(init) && isIntValNum(step)) {
+    if (isZero(step)) throw rtError(L, "'for' step is zero");
+    // integer loop; convert the limit
+    let lim: LuaValue;
+    const stepNeg = isNegInt(step);
+    if (isIntValNum(limit)) lim = limit;
+    else {
+      const ln = toNumberCoerce(limit);
+      if (ln === null) throw rtError(L, "'for' limit must be a number");
+      const f = fval(ln);
+      if (f !== f) return true;
+      if (isIntValNum(ln)) lim = ln;
+      else {
+        const fl = stepNeg ? Math.ceil(f) : Math.floor(f);
+        if (fl >= TWO63) {
+          if (stepNeg) return true;
+          lim = i64Norm(i64Of(MAXINT));
+        } else if (fl < -TWO63) {
+          if (!stepNeg) return true;
+          lim = MININT;
+        } else lim = floatToInt(fl);
+      }
+    }
+    const li = lim as LuaValue;
+    if (stepNeg ? numLt(init, li) : numLt(li, init)) return true;
+    if (typeof init === 'number' && typeof li === 'number' && typeof step === 'number') {
+      R[a + 1] = li;
+      R[a + 3] = init;
+      return false;
+    }
+    // big-integer loop: precompute the iteration count (unsigned)
+    const i0 = i64Of(init);
+    const l0 = i64Of(li);
+    const s0 = i64Of(step);
+    let count;
+    if (!stepNeg) {
+      const diff = i64Sub(l0, i0);
+      count = s0.hi === 0 && s0.lo === 1 ? diff : i64UDivMod(diff, s0)[0];
+    } else {
+      const diff = i64Sub(i0, l0);
+      const ns = i64Neg(s0);
+      count = i64UDivMod(diff, ns)[0];
+    }
+    R[a + 2] = new ForState(false, count, step);
+    R[a + 3] = init;
+    return false;
+  }
+  // float loop
+  const fi = toNumberCoerce(init);
+  const fl = toNumberCoerce(limit);
+  const fs = toNumberCoerce(step);
+  if (fl === null) throw forError(L, limit, 'limit');
+  if (fs === null) throw forError(L, step, 'step');
+  if (fi === null) throw forError(L, init, 'initial value');
+  const a0 = fval(fi);
+  const l1 = fval(fl);
+  const s1 = fval(fs);
+  if (s1 === 0) throw rtError(L, "'for' step is zero");
+  if (s1 > 0 ? !(a0 <= l1) : !(a0 >= l1)) return true;
+  R[a] = a0;
+  R[a + 2] = new ForState(true, l1, s1);
+  R[a + 3] = mkFloat(a0);
+  return false;
+}
+
+const MAXINT = new LInt(0x7fffffff, -1);
+const MININT = new LInt(-0x80000000, 0);
+
+function isIntValNum(v: LuaValue): boolean {
+  return (typeof v === 'number' && Number.isInteger(v)) || v instanceof LInt;
+}
+function isZero(v: LuaValue): boolean {
+  return v === 0;
+}
+function isNegInt(v: LuaValue): boolean {
+  if (typeof v === 'number') return v < 0;
+  return i64IsNeg(v as LInt);
+}
+
+/** FORLOOP for ForState loops. Returns true to continue looping. */
+function forLoopSlow(R: LuaValue[], a: number, st: ForState): boolean {
+  if (st.isFloat) {
+    const s = st.step as number;
+    const i = (R[a] as number) + s;
+    const lim = st.count as number;
+    if (s > 0 ? i <= lim : i >= lim) {
+      R[a] = i;
+      R[a + 3] = mkFloat(i);
+      return true;
+    }
+    return false;
+  }
+  const c = st.count as LInt;
+  if (i64IsZero(c)) return false;
+  st.count = i64Sub(c, new LInt(0, 1));
+  const ni = i64Norm(i64Add(i64Of(R[a + 3]), i64Of(st.step)));
+  R[a + 3] = ni;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// The dispatch loop: the JIT portal. Greens: pc, proto. Reds: frame, L.
+
+export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): void {
+  let R = frame.regs;
+  let code = proto.code;
+  let K = proto.k;
+  for (;;) {
+    driver.jitMergePoint(pc, proto, frame, L);
+    frame.pc = pc;
+    const ins = code[pc];
+    const op = ins & 0xff;
+    const a = (ins >>> 8) & 0xff;
+    let nf: Frame | null = null;
+    switch (op) {
+      case OP_MOVE:
+        R[a] = R[(ins >>> 16) & 0xff];
+        pc++;
+        continue;
+      case OP_LOADK:
+        R[a] = K[ins >>> 16];
+        pc++;
+        continue;
+      case OP_LOADNIL: {
+        const b = (ins >>> 16) & 0xff;
+        for (let i = 0; i <= b; i++) R[a + i] = null;
+        pc++;
+        continue;
+      }
+      case OP_LOADBOOL:
+        R[a] = ((ins >>> 16) & 0xff) !== 0;
+        pc += ins >>> 24 !== 0 ? 2 : 1;
+        continue;
+      case OP_GETUPVAL:
+        R[a] = frame.closure.upvals[(ins >>> 16) & 0xff].v;
+        pc++;
+        continue;
+      case OP_SETUPVAL:
+        frame.closure.upvals[(ins >>> 16) & 0xff].v = R[a];
+        pc++;
+        continue;
+      case OP_GETBOX:
+        R[a] = (R[(ins >>> 16) & 0xff] as Box).v;
+        pc++;
+        continue;
+      case OP_SETBOX:
+        (R[a] as Box).v = R[(ins >>> 16) & 0xff];
+        pc++;
+        continue;
+      case OP_NEWBOX:
+        R[a] = new Box(R[a]);
+        pc++;
+        continue;
+      case OP_GETTABUP: {
+        const t = frame.closure.upvals[(ins >>> 16) & 0xff].v;
+        const key = K[ins >>> 24] as string;
+        if (t instanceof LuaTable) {
+          const v = t.getStr(key);
+          if (v !== null || t.metatable === null) {
+            R[a] = v;
+            pc++;
+            continue;
+          }
+        }
+        nf = indexSlow(L, frame, t, key, a);
+        break;
+      }
+      case OP_GETTABLE: {
+        const t = R[(ins >>> 16) & 0xff];
+        const k = R[ins >>> 24];
+        if (t instanceof LuaTable) {
+          const v = t.get(k);
+          if (v !== null || t.metatable === null) {
+            R[a] = v;
+            pc++;
+            continue;
+          }
+        }
+        nf = indexSlow(L, frame, t, k, a);
+        break;
+      }
+      case OP_GETFIELD: {
+        const t = R[(ins >>> 16) & 0xff];
+        const key = K[ins >>> 24] as string;
+        if (t instanceof LuaTable) {
+          const v = t.getStr(key);
+          if (v !== null || t.metatable === null) {
+            R[a] = v;
+            pc++;
+            continue;
+          }
+        }
+        nf = indexSlow(L, frame, t, key, a);
+        break;
+      }
+      case OP_SELF: {
+        const t = R[(ins >>> 16) & 0xff];
+        const key = K[ins >>> 24] as string;
+        R[a + 1] = t;
+        if (t instanceof LuaTable) {
+          const v = t.getStr(key);
+          if (v !== null || t.metatable === null) {
+            R[a] = v;
+            pc++;
+            continue;
+          }
+        }
+        nf = indexSlow(L, frame, t, key, a);
+        break;
+      }
+      case OP_SETTABLE: {
+        const t = R[a];
+        const k = R[(ins >>> 16) & 0xff];
+        const v = R[ins >>> 24];
+        if (t instanceof LuaTable) {
+          const mt = t.metatable;
+          if (mt === null || fastTM(mt, TM_NEWINDEX, '__newindex') === null) {
+            if (typeof k === 'number') {
+              if (Number.isInteger(k)) {
+                t.setInt(k, v);
+                pc++;
+                continue;
+              }
+            } else if (typeof k === 'string') {
+              t.setStr(k, v);
+              pc++;
+              continue;
+            }
+          }
+        }
+        nf = setSlow(L, frame, t, k, v);
+        break;
+      }
+      case OP_SETFIELD: {
+        const t = R[a];
+        const key = K[(ins >>> 16) & 0xff] as string;
+        const v = R[ins >>> 24];
+        if (t instanceof LuaTable) {
+          const mt = t.metatable;
+          if (mt === null || fastTM(mt, TM_NEWINDEX, '__newindex') === null) {
+            t.setStr(key, v);
+            pc++;
+            continue;
+          }
+        }
+        nf = setSlow(L, frame, t, key, v);
+        break;
+      }
+      case OP_SETTABUP: {
+        const t = frame.closure.upvals[a].v;
+        const key = K[(ins >>> 16) & 0xff] as string;
+        const v = R[ins >>> 24];
+        if (t instanceof LuaTable) {
+          const mt = t.metatable;
+          if (mt === null || fastTM(mt, TM_NEWINDEX, '__newindex') === null) {
+            t.setStr(key, v);
+            pc++;
+            continue;
+          }
+        }
+        nf = setSlow(L, frame, t, key, v);
+        break;
+      }
+      case OP_NEWTABLE:
+        R[a] = new LuaTable();
+        pc++;
+        continue;
+      case OP_ARITH + B_ADD:
+      case OP_ARITHK + B_ADD: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = op === OP_ARITH + B_ADD ? R[ins >>> 24] : K[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x + y;
+          if (!Number.isInteger(r)) R[a] = r;
+          else if (Number.isInteger(x) && Number.isInteger(y)) {
+            R[a] = r <= MAX_SAFE && r >= -MAX_SAFE ? r : intArith(B_ADD, x, y);
+          } else R[a] = new LFloat(r);
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, B_ADD, x, y, a, false);
+        break;
+      }
+      case OP_ARITH + B_SUB:
+      case OP_ARITHK + B_SUB: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = op === OP_ARITH + B_SUB ? R[ins >>> 24] : K[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x - y;
+          if (!Number.isInteger(r)) R[a] = r;
+          else if (Number.isInteger(x) && Number.isInteger(y)) {
+            R[a] = r <= MAX_SAFE && r >= -MAX_SAFE ? r : intArith(B_SUB, x, y);
+          } else R[a] = new LFloat(r);
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, B_SUB, x, y, a, false);
+        break;
+      }
+      case OP_ARITH + B_MUL:
+      case OP_ARITHK + B_MUL: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = op === OP_ARITH + B_MUL ? R[ins >>> 24] : K[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x * y;
+          if (!Number.isInteger(r)) R[a] = r;
+          else if (Number.isInteger(x) && Number.isInteger(y)) {
+            R[a] = r <= MAX_SAFE && r >= -MAX_SAFE ? r + 0 : intArith(B_MUL, x, y);
+          } else R[a] = new LFloat(r);
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, B_MUL, x, y, a, false);
+        break;
+      }
+      case OP_ARITH + B_DIV:
+      case OP_ARITHK + B_DIV: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = op === OP_ARITH + B_DIV ? R[ins >>> 24] : K[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x / y;
+          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, B_DIV, x, y, a, false);
+        break;
+      }
+      case OP_ARITH + B_MOD:
+      case OP_ARITHK + B_MOD: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = op === OP_ARITH + B_MOD ? R[ins >>> 24] : K[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number') {
+          if (Number.isInteger(x) && Number.isInteger(y)) {
+            if (y !== 0) {
+              let r = x % y;
+              if (r !== 0 && r < 0 !== y < 0) r += y;
+              R[a] = r + 0;
+              pc++;
+              continue;
+            }
+          } else {
+            const r = fmod(x, y);
+            R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+            pc++;
+            continue;
+          }
+        }
+        nf = arithSlow(L, frame, B_MOD, x, y, a, false);
+        break;
+      }
+      case OP_ARITH + B_IDIV:
+      case OP_ARITHK + B_IDIV: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = op === OP_ARITH + B_IDIV ? R[ins >>> 24] : K[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number') {
+          if (Number.isInteger(x) && Number.isInteger(y)) {
+            if (y !== 0) {
+              R[a] = Math.floor(x / y) + 0;
+              pc++;
+              continue;
+            }
+          } else {
+            R[a] = mkFloat(Math.floor(x / y));
+            pc++;
+            continue;
+          }
+        }
+        nf = arithSlow(L, frame, B_IDIV, x, y, a, false);
+        break;
+      }
+      case OP_ARITH + B_POW:
+      case OP_ARITHK + B_POW: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = op === OP_ARITH + B_POW ? R[ins >>> 24] : K[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = y === 2 ? x * x : y === 0.5 ? Math.sqrt(x) : Math.pow(x, y);
+          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, B_POW, x, y, a, false);
+        break;
+      }
+      case OP_ARITH + B_BAND:
+      case OP_ARITH + B_BAND + 1:
+      case OP_ARITH + B_BAND + 2:
+      case OP_ARITH + B_BAND + 3:
+      case OP_ARITH + B_SHR:
+      case OP_ARITHK + B_BAND:
+      case OP_ARITHK + B_BAND + 1:
+      case OP_ARITHK + B_BAND + 2:
+      case OP_ARITHK + B_BAND + 3:
+      case OP_ARITHK + B_SHR: {
+        const isK = op >= OP_ARITHK;
+        const bop = op - (isK ? OP_ARITHK : OP_ARITH);
+        const x = R[(ins >>> 16) & 0xff];
+        const y = isK ? K[ins >>> 24] : R[ins >>> 24];
+        if (typeof x === 'number' && typeof y === 'number' && (x | 0) === x && (y | 0) === y && bop <= B_BAND + 2) {
+          R[a] = bop === B_BAND ? x & y : bop === B_BAND + 1 ? x | y : x ^ y;
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, bop, x, y, a, false);
+        break;
+      }
+      case OP_UNM: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'number') {
+          R[a] = -x + 0;
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, B_ADD, x, x, a, true);
+        break;
+      }
+      case OP_NOT: {
+        const x = R[(ins >>> 16) & 0xff];
+        R[a] = x === null || x === false;
+        pc++;
+        continue;
+      }
+      case OP_LEN: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'string') {
+          R[a] = x.length;
+          pc++;
+          continue;
+        }
+        if (x instanceof LuaTable) {
+          const mt = x.metatable;
+          if (mt === null || fastTM(mt, TM_LEN, '__len') === null) {
+            R[a] = x.length();
+            pc++;
+            continue;
+          }
+        }
+        nf = lenSlow(L, frame, x, a);
+        break;
+      }
+      case OP_BNOT: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'number' && (x | 0) === x) {
+          R[a] = ~x;
+          pc++;
+          continue;
+        }
+        nf = arithSlow(L, frame, B_BAND, x, x, a, true);
+        break;
+      }
+      case OP_CONCAT: {
+        const x = R[(ins >>> 16) & 0xff];
+        const y = R[ins >>> 24];
+        if (typeof x === 'string' && typeof y === 'string') {
+          R[a] = x + y;
+          pc++;
+          continue;
+        }
+        nf = concatSlow(L, frame, x, y, a);
+        break;
+      }
+      case OP_JMP: {
+        const off = ins >> 8;
+        pc += 1 + off;
+        if (off < 0) driver.canEnterJit(pc, proto, frame, L);
+        continue;
+      }
+      case OP_EQ: {
+        const x = R[a];
+        const y = R[(ins >>> 16) & 0xff];
+        let res: boolean;
+        if (x === y) res = true;
+        else if ((typeof x === 'number' && typeof y === 'number') || typeof x === 'string' || typeof y === 'string' ||
+          x === null || y === null || typeof x === 'boolean' || typeof y === 'boolean') res = false;
+        else {
+          nf = eqSlow(L, frame, x, y);
+          break;
+        }
+        if (res === ins >>> 24 > 0) {
+          const off = code[pc + 1] >> 8;
+          pc += 2 + off;
+          if (off < 0) driver.canEnterJit(pc, proto, frame, L);
+        } else pc += 2;
+        continue;
+      }
+      case OP_EQK: {
+        const x = R[a];
+        const y = K[(ins >>> 16) & 0xff];
+        let res: boolean;
+        if (x === y) res = true;
+        else if (typeof x !== 'object' || x === null || typeof y === 'string') res = false;
+        else {
+          nf = eqSlow(L, frame, x, y);
+          break;
+        }
+        if (res === ins >>> 24 > 0) {
+          const off = code[pc + 1] >> 8;
+          pc += 2 + off;
+          if (off < 0) driver.canEnterJit(pc, proto, frame, L);
+        } else pc += 2;
+        continue;
+      }
+      case OP_LT:
+      case OP_LE:
+      case OP_LTK:
+      case OP_LEK:
+      case OP_GTK:
+      case OP_GEK: {
+        let x: LuaValue;
+        let y: LuaValue;
+        if (op === OP_LT || op === OP_LE) {
+          x = R[a];
+          y = R[(ins >>> 16) & 0xff];
+        } else if (op === OP_LTK || op === OP_LEK) {
+          x = R[a];
+          y = K[(ins >>> 16) & 0xff];
+        } else {
+          x = K[(ins >>> 16) & 0xff];
+          y = R[a];
+        }
+        const isLe = op === OP_LE || op === OP_LEK || op === OP_GEK;
+        if (typeof x === 'number' && typeof y === 'number') {
+          const res = isLe ? x <= y : x < y;
+          if (res === ins >>> 24 > 0) {
+            const off = code[pc + 1] >> 8;
+            pc += 2 + off;
+            if (off < 0) driver.canEnterJit(pc, proto, frame, L);
+          } else pc += 2;
+          continue;
+        }
+        nf = cmpSlow(L, frame, x, y, isLe);
+        break;
+      }
+      case OP_TEST: {
+        const x = R[a];
+        const res = x !== null && x !== false;
+        if (res === ins >>> 24 > 0) {
+          const off = code[pc + 1] >> 8;
+          pc += 2 + off;
+          if (off < 0) driver.canEnterJit(pc, proto, frame, L);
+        } else pc += 2;
+        continue;
+      }
+      case OP_CALL: {
+        const b = (ins >>> 16) & 0xff;
+        const nargs = b === 0 ? frame.top - a - 1 : b - 1;
+        const nwant = (ins >>> 24) - 1;
+        const fn = R[a];
+        if (fn instanceof LuaClosure) {
+          nf = newLuaFrame(L, fn, frame, R, a + 1, nargs, a, nwant, K_NORMAL);
+          L.frame = nf;
+          frame = nf;
+          R = nf.regs;
+          proto = fn.proto;
+          code = proto.code;
+          K = proto.k;
+          pc = 0;
+          continue;
+        }
+        if (fn instanceof LuaBuiltin && fn.id >= FIRST_PLAIN) {
+          const n = callBuiltin(L, fn, R, a + 1, nargs);
+          if (nwant < 0) frame.top = a + n;
+          else for (let i = n; i < nwant; i++) R[a + i] = null;
+          pc++;
+          continue;
+        }
+        nf = callAt(L, frame, a, nargs, nwant);
+        break;
+      }
+      case OP_TAILCALL: {
+        const b = (ins >>> 16) & 0xff;
+        const nargs = b === 0 ? frame.top - a - 1 : b - 1;
+        const fn = R[a];
+        if (fn instanceof LuaClosure && frame.tbc === null) {
+          const parent = frame.parent;
+          const t = newLuaFrame(L, fn, parent, R, a + 1, nargs, frame.retBase, frame.nwant, frame.kind);
+          t.handler = frame.handler;
+          L.frame = t;
+          frame = t;
+          R = t.regs;
+          proto = fn.proto;
+          code = proto.code;
+          K = proto.k;
+          pc = 0;
+          continue;
+        }
+        // not a Lua function: an ordinary call, then the RETURN that follows
+        nf = callAt(L, frame, a, nargs, -1);
+        break;
+      }
+      case OP_RETURN: {
+        const b = (ins >>> 16) & 0xff;
+        const n = b === 0 ? frame.top - a : b - 1;
+        nf = postReturn(L, frame, a, n);
+        if (nf === null) return;
+        break;
+      }
+      case OP_RETURN0:
+      case OP_RETURN1: {
+        if (frame.kind === K_NORMAL && frame.tbc === null) {
+          const parent = frame.parent as Frame;
+          const P = parent.regs;
+          const rb = frame.retBase;
+          const want = frame.nwant;
+          const n = op === OP_RETURN0 ? 0 : 1;
+          if (want === 1) P[rb] = n === 1 ? R[a] : null;
+          else if (want < 0) {
+            if (n === 1) P[rb] = R[a];
+            parent.top = rb + n;
+          } else {
+            for (let i = 0; i < want; i++) P[rb + i] = i < n ? R[a] : null;
+          }
+          L.frame = parent;
+          frame = parent;
+          R = parent.regs;
+          proto = parent.closure.proto;
+          code = proto.code;
+          K = proto.k;
+          pc = parent.pc + 1;
+          continue;
+        }
+        nf = postReturn(L, frame, a, op === OP_RETURN0 ? 0 : 1);
+        if (nf === null) return;
+        break;
+      }
+      case OP_FORPREP: {
+        const init = R[a];
+        const limit = R[a + 1];
+        const step = R[a + 2];
+        if (typeof init === 'number' && typeof limit === 'number' && typeof step === 'number' &&
+          Number.isInteger(init) && Number.isInteger(limit) && Number.isInteger(step) && step !== 0) {
+          if (step > 0 ? init > limit : init < limit) pc += 1 + (ins >>> 16);
+          else {
+            R[a + 3] = init;
+            pc++;
+          }
+          continue;
+        }
+        if (forPrepSlow(L, R, a)) pc += 1 + (ins >>> 16);
+        else pc++;
+        continue;
+      }
+      case OP_FORLOOP: {
+        const step = R[a + 2];
+        if (typeof step === 'number') {
+          const i = (R[a] as number) + step;
+          if (step > 0 ? i <= (R[a + 1] as number) : i >= (R[a + 1] as number)) {
+            R[a] = i;
+            R[a + 3] = i;
+            pc = pc + 1 - (ins >>> 16);
+            driver.canEnterJit(pc, proto, frame, L);
+          } else pc++;
+          continue;
+        }
+        if (forLoopSlow(R, a, step as ForState)) {
+          pc = pc + 1 - (ins >>> 16);
+          driver.canEnterJit(pc, proto, frame, L);
+        } else pc++;
+        continue;
+      }
+      case OP_TFORPREP:
+        pc += 1 + (ins >>> 16);
+        continue;
+      case OP_TFORCALL: {
+        const c = ins >>> 24;
+        R[a + 4] = R[a];
+        R[a + 5] = R[a + 1];
+        R[a + 6] = R[a + 2];
+        const fn = R[a];
+        if (fn instanceof LuaBuiltin && fn.id >= FIRST_PLAIN) {
+          const n = callBuiltin(L, fn, R, a + 5, 2);
+          for (let i = n; i < c; i++) R[a + 4 + i] = null;
+          pc++;
+          continue;
+        }
+        nf = callAt(L, frame, a + 4, 2, c);
+        break;
+      }
+      case OP_TFORLOOP: {
+        const v = R[a + 4];
+        if (v !== null) {
+          R[a + 2] = v;
+          pc = pc + 1 - (ins >>> 16);
+          driver.canEnterJit(pc, proto, frame, L);
+        } else pc++;
+        continue;
+      }
+      case OP_SETLIST: {
+        const b = (ins >>> 16) & 0xff;
+        const n = b === 0 ? frame.top - a - 1 : b;
+        const t = R[a] as LuaTable;
+        t.setList(code[pc + 1], R, a + 1, n);
+        pc += 2;
+        continue;
+      }
+      case OP_CLOSURE: {
+        R[a] = makeClosure(proto.protos[ins >>> 16], frame.closure, R);
+        pc++;
+        continue;
+      }
+      case OP_VARARG: {
+        const c = ins >>> 24;
+        const va = frame.varargs;
+        if (c === 0) {
+          for (let i = 0; i < va.length; i++) R[a + i] = va[i];
+          frame.top = a + va.length;
+        } else {
+          for (let i = 0; i < c - 1; i++) R[a + i] = i < va.length ? va[i] : null;
+        }
+        pc++;
+        continue;
+      }
+      case OP_TBC: {
+        markTbc(L, frame, a);
+        pc++;
+        continue;
+      }
+      case OP_CLOSE: {
+        if (frame.tbc !== null) closeTbc(L, frame, a, null, false);
+        pc++;
+        continue;
+      }
+      default:
+        throw rtError(L, 'bad opcode ' + op);
+    }
+    // a slow path returned the frame to continue in
+    const f = nf as Frame;
+    frame = f;
+    R = f.regs;
+    proto = f.closure.proto;
+    code = proto.code;
+    K = proto.k;
+    pc = f.pc + 1;
+  }
+}
+
+/** @unrollSafe */
+function makeClosure(p: Proto, encl: LuaClosure, R: LuaValue[]): LuaClosure {
+  const n = p.upIndex.length;
+  const ups: Box[] = [];
+  for (let i = 0; i < n; i++) {
+    if (p.upInStack[i] !== 0) ups.push(R[p.upIndex[i]] as Box);
+    else ups.push(encl.upvals[p.upIndex[i]]);
+  }
+  return new LuaClosure(p, ups);
+}
+
+function markTbc(L: LuaState, frame: Frame, a: number): void {
+  const v = frame.regs[a];
+  if (v === null || v === false) {
+    return;
+  }
+  if (getMM(L, v, '__close') === null) {
+    const p = frame.closure.proto;
+    let name = '?';
+    // find the local's name from the compiler's description of a later use: fall back to '?'
+    for (let i = 0; i < p.names.length; i++) {
+      const d = p.names[i];
+      if (d !== null && d.startsWith('local ')) {
+        name = d.substring(7, d.length - 1);
+      }
+    }
+    throw rtError(L, "variable '" + name + "' got a non-closable value");
+  }
+  if (frame.tbc === null) frame.tbc = [];
+  frame.tbc.push(a);
+}
+
+export { truthy, EMPTY, K_HOST, runFrames };
+export { B_SUB, B_MUL, B_MOD, B_POW, B_DIV, B_IDIV };
