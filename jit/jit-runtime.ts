@@ -19,6 +19,7 @@ import type { JitParams } from './params.js';
 import { JitStats } from './stats.js';
 import { Tracer, type TraceOutcome } from './tracer.js';
 import { fits, readSlots, writeSlots, type VableLayout } from './resume/virtualizable.js';
+import { materialize } from './resume/materialize.js';
 
 /** Unwinds the portal's JS frame; the runner re-enters the portal with `args`. */
 export class ContinueRunningNormally {
@@ -255,12 +256,14 @@ export class JitRuntime {
     const guard = exit.descr;
     this.stats.guardFailures++;
     guard.failures++;
-    const vable = guard.resume!.vable;
-    if (vable) writeSlots(exit.values[vable.obj], vable.layout, vable.values.map((k) => exit.values[k]));
+    const resume = guard.resume!;
+    const values = materialize(resume, exit.values);
+    const vable = resume.vable;
+    if (vable) writeSlots(values[vable.obj], vable.layout, vable.values.map((k) => values[k]));
     if (exit.exception === null && guard.bridge === null && !this.tracing && guard.failures >= this.options.params.bridge_threshold) {
-      return this.traceBridge(guard, exit.values);
+      return this.traceBridge(guard, values);
     }
-    return this.finishInBlackhole(framesFromSnapshot(guard.resume!, exit.values), exit.exception);
+    return this.finishInBlackhole(framesFromSnapshot(resume, values), exit.exception);
   }
 
   private finishInBlackhole(frames: BlackholeFrame[], pending: { value: unknown } | null): never {

@@ -103,11 +103,40 @@ export class Tracer {
   traceBridge(snapshot: ResumeSnapshot, failArgs: readonly Value[], values: readonly unknown[]): TraceOutcome {
     this.mode = { kind: 'bridge' };
     this.inputs = failArgs.map((v) => this.boxes.box(v.kind));
-    const valueOf = (k: number): Value => (failArgs[k].tag === 'const' ? failArgs[k] : this.inputs[k]);
+    const virtual = this.allocateVirtuals(snapshot);
+    const valueOf = (k: number): Value => virtual.get(k) ?? (failArgs[k].tag === 'const' ? failArgs[k] : this.inputs[k]);
     for (const f of snapshot.frames) this.frames.push(this.frameFrom(f, valueOf, values));
     const v = snapshot.vable;
     if (v) this.vable = { obj: valueOf(v.obj), layout: v.layout, values: v.values.map(valueOf) };
     return this.run();
+  }
+
+  /**
+   * A bridge starts by allocating the objects its guard's loop had kept virtual
+   * (the optimizer may make them virtual again in the bridge).
+   */
+  private allocateVirtuals(snapshot: ResumeSnapshot): Map<number, Value> {
+    const boxes = new Map<number, Value>();
+    if (snapshot.virtuals.length === 0) return boxes;
+    const pending = new Set(snapshot.virtuals.map((v) => v.at));
+    const input = (k: number): Value => boxes.get(k) ?? (snapshot.failArgs[k].tag === 'const' ? snapshot.failArgs[k] : this.inputs[k]);
+    for (const v of snapshot.virtuals) {
+      if (v.kind === 'array') {
+        boxes.set(v.at, this.record('new_array', v.items.map(() => constOf('r', null)))!);
+        continue;
+      }
+      const args = v.cls.ctorFields.map((cf) => {
+        const f = v.fields.find((x) => x.field === cf);
+        return f && !pending.has(f.value) ? input(f.value) : constOf(cf.valueKind === 'v' ? 'r' : cf.valueKind, null);
+      });
+      boxes.set(v.at, this.record('new', args, v.cls)!);
+    }
+    for (const v of snapshot.virtuals) {
+      const obj = boxes.get(v.at)!;
+      if (v.kind === 'object') for (const f of v.fields) this.record('setfield', [obj, input(f.value)], f.field);
+      else v.items.forEach((k, i) => this.record('setarrayitem', [obj, constOf('f', i), input(k)]));
+    }
+    return boxes;
   }
 
   private frameFrom(f: FrameSnapshot, valueOf: (k: number) => Value, values: readonly unknown[]): Frame {
@@ -152,7 +181,7 @@ export class Tracer {
     });
     const v = this.vable;
     const vable = v ? { obj: indexOf(v.obj), layout: v.layout, values: v.values.map(indexOf) } : null;
-    const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs, vable }, failures: 0, bridge: null };
+    const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs, vable, virtuals: [] }, failures: 0, bridge: null };
     this.ops.push({ opcode, args, result: null, descr, failArgs });
   }
 

@@ -3,6 +3,7 @@
 import { LuaTable } from './table.js';
 import { Coroutine, LuaClosure, LuaError, typeName, FrameLike } from './value.js';
 import type { LuaValue, LuaBuiltin } from './value.js';
+import { StdinReader } from './host_extra.js';
 
 // Frame kinds: what happens to a frame's results when it returns (and where error
 // unwinding stops).
@@ -74,8 +75,13 @@ export class LuaState {
   readonly startTime: number;
   /** Builtins by name ("print", "string.format") for lookups the VM needs. */
   readonly builtins: Map<string, LuaBuiltin> = new Map();
-  /** Per-type metatables for non-table types set through debug.setmetatable (unused). */
-  exitCode: number = -1;
+  /** Stable fake addresses for tostring(table) etc. */
+  readonly addrs: WeakMap<object, number> = new WeakMap();
+  nextAddr: number = 0;
+  /** io library state: default input/output files (LuaFile userdata). */
+  ioInput: LuaValue = null;
+  ioOutput: LuaValue = null;
+  readonly stdin: StdinReader = new StdinReader();
 
   constructor(startTime: number) {
     this.globals = new LuaTable();

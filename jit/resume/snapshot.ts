@@ -3,7 +3,7 @@
 // A snapshot lists the jitcode frames that were active when the guard was
 // recorded, outermost (the portal) first:
 //
-//   ResumeSnapshot = frames: FrameSnapshot[], failArgs: Value[], vable
+//   ResumeSnapshot = frames: FrameSnapshot[], failArgs: Value[], vable, virtuals
 //   FrameSnapshot  = code, pc, regs[k] <- value ref values[k]
 //   value ref      = index into the guard's failArgs
 //
@@ -16,6 +16,7 @@
 // if from the call instruction (pc - 1).
 // Registers that are not live at `pc` are not saved (liveness from the codewriter).
 
+import type { ClassDescr, FieldDescr } from '../ir/descr.js';
 import type { Value } from '../ir/trace.js';
 import type { JitCode } from '../jitcode.js';
 import type { VableLayout } from './virtualizable.js';
@@ -33,7 +34,18 @@ export interface ResumeSnapshot {
   readonly failArgs: readonly Value[];
   /** The virtualizable's object and slot values (failArg indices), written back on failure. */
   readonly vable: VableSnapshot | null;
+  /**
+   * Objects the optimizer removed from the trace that this guard still needs:
+   * each gives the failArg index it stands for (whose value in the exit is
+   * meaningless) and how to build it from other failArgs, which may be virtual
+   * too (nested or cyclic). Resume materializes them first (materialize.ts).
+   */
+  readonly virtuals: readonly VirtualInfo[];
 }
+
+export type VirtualInfo =
+  | { readonly kind: 'object'; readonly at: number; readonly cls: ClassDescr; readonly fields: readonly { readonly field: FieldDescr; readonly value: number }[] }
+  | { readonly kind: 'array'; readonly at: number; readonly items: readonly number[] };
 
 export interface VableSnapshot {
   readonly obj: number;

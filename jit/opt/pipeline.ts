@@ -1,0 +1,61 @@
+// The optimizer pipeline: one ordered list of passes. Every pass can be switched
+// off (`--jit-opt=-name`), and tests can run any pass alone.
+//
+// Order, and why:
+//   (passes are added here as they land; see ARCHITECTURE.md)
+
+import type { Trace } from '../ir/trace.js';
+import { verifyTrace } from '../ir/verify.js';
+import { contextFor, type OptPass } from './pass.js';
+
+export const PIPELINE: readonly OptPass[] = [];
+
+export const PASS_NAMES: readonly string[] = PIPELINE.map((p) => p.name);
+
+/** Ops removed per pass, for `--jit-stats`. */
+export type OptStats = Map<string, { runs: number; removed: number }>;
+
+export interface OptimizeOptions {
+  /** Names of passes switched off. */
+  readonly disabled?: ReadonlySet<string>;
+  /** Run the verifier after every pass (tests). */
+  readonly verify?: boolean;
+  readonly stats?: OptStats;
+  /** Run only these passes (tests), in pipeline order. */
+  readonly only?: readonly string[];
+}
+
+export function optimizeTrace(trace: Trace, kind: 'loop' | 'bridge', options: OptimizeOptions = {}): Trace {
+  let t = trace;
+  for (const pass of PIPELINE) {
+    if (options.disabled?.has(pass.name)) continue;
+    if (options.only && !options.only.includes(pass.name)) continue;
+    const before = t.ops.length;
+    t = pass.run(t, contextFor(t, kind));
+    if (options.verify) verifyTrace(t);
+    const s = options.stats;
+    if (s) {
+      const row = s.get(pass.name) ?? { runs: 0, removed: 0 };
+      row.runs++;
+      row.removed += before - t.ops.length;
+      s.set(pass.name, row);
+    }
+  }
+  return t;
+}
+
+/** Parses `--jit-opt=-a,-b` (switch passes off) into the disabled set. */
+export function parseOptFlag(flag: string): Set<string> {
+  const disabled = new Set<string>();
+  for (const part of flag.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const name = part.replace(/^[-+]/, '');
+    if (name === 'all') {
+      if (part.startsWith('-')) PASS_NAMES.forEach((n) => disabled.add(n));
+      continue;
+    }
+    if (!PASS_NAMES.includes(name)) throw new Error(`unknown optimizer pass '${name}'; passes: ${PASS_NAMES.join(', ') || '(none yet)'}`);
+    if (part.startsWith('-')) disabled.add(name);
+    else disabled.delete(name);
+  }
+  return disabled;
+}
