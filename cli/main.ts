@@ -7,6 +7,7 @@ import { packageRoot } from '../framework/package-root.js';
 import { flushOutput } from '../framework/host.js';
 import { loadInterpreter, type JitConfig } from '../framework/loader.js';
 import { BACKENDS } from '../jit/backends.js';
+import { PASS_NAMES, parseOptFlag } from '../jit/opt/pipeline.js';
 import { JitLog } from '../jit/log.js';
 import { applyParam, defaultParams, paramsHelp } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
@@ -21,6 +22,8 @@ options:
   --backend=NAME          where compiled traces run: ${Object.keys(BACKENDS).join(', ')} (default ref)
   --jit-log[=FILE]        write every compiled trace and bridge, and every abort, to FILE (default stderr)
   --jit-stats             print JIT counters and times to stderr at exit
+  --jit-opt=LIST          switch optimizer passes off (-name) or back on (+name), comma-separated;
+                          passes in order: ${PASS_NAMES.join(', ') || '(none yet)'}
   --jit-param NAME=VALUE  set a JIT parameter (repeatable):
 ${paramsHelp()}
 `;
@@ -45,10 +48,11 @@ interface RunOptions {
   log: string | null; // '' = stderr
   stats: boolean;
   params: string[];
+  disabledPasses: Set<string>;
 }
 
 function parseRunArgs(args: string[]): { options: RunOptions; rest: string[] } {
-  const options: RunOptions = { jit: true, backend: 'ref', log: null, stats: false, params: [] };
+  const options: RunOptions = { jit: true, backend: 'ref', log: null, stats: false, params: [], disabledPasses: new Set() };
   let i = 0;
   for (; i < args.length && args[i].startsWith('--'); i++) {
     const a = args[i];
@@ -64,6 +68,13 @@ function parseRunArgs(args: string[]): { options: RunOptions; rest: string[] } {
         break;
       case '--jit-log': options.log = value ?? ''; break;
       case '--jit-stats': options.stats = true; break;
+      case '--jit-opt':
+        try {
+          options.disabledPasses = parseOptFlag(value ?? '');
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        break;
       case '--jit-param': {
         const v = value ?? args[++i];
         if (v === undefined) throw new UsageError('--jit-param needs NAME=VALUE');
@@ -96,7 +107,7 @@ async function run(args: string[]): Promise<number> {
     const fd = logFd;
     log = new JitLog({ write: (t) => fs.writeSync(fd, t) });
   }
-  const jit: JitConfig | null = options.jit ? { backend: BACKENDS[options.backend]({}), params, log, stats } : null;
+  const jit: JitConfig | null = options.jit ? { backend: BACKENDS[options.backend]({}), params, log, stats, disabledPasses: options.disabledPasses } : null;
   try {
     const interp = await loadInterpreter(entry, jit);
     return interp.main(rest.slice(1));

@@ -19,6 +19,7 @@ import { JitRuntime, type TraceOptimizer } from '../jit/jit-runtime.js';
 import type { JitLog } from '../jit/log.js';
 import { defaultParams, type JitParams } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
+import { optimizeTrace } from '../jit/opt/pipeline.js';
 import { BUNDLE_VERSION, type CodeBundle } from './codewriter/bundle.js';
 import { packageRoot } from './package-root.js';
 import type { DriverHooks, JitDriver } from './driver.js';
@@ -31,7 +32,12 @@ export interface JitConfig {
   readonly params?: JitParams;
   readonly log?: JitLog | null;
   readonly stats?: JitStats;
+  /** Replaces the optimizer pipeline (tests). */
   readonly optimize?: TraceOptimizer;
+  /** Optimizer passes switched off (`--jit-opt=-name`). */
+  readonly disabledPasses?: ReadonlySet<string>;
+  /** Run the trace verifier after every optimizer pass (tests). */
+  readonly verifyPasses?: boolean;
 }
 
 export interface LoadedInterpreter {
@@ -140,6 +146,8 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
   const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as CodeBundle;
   const linked = link(bundle, modules);
   const params = jit.params ?? defaultParams();
+  const optimize: TraceOptimizer = jit.optimize ??
+    ((t, kind) => optimizeTrace(t, kind, { disabled: jit.disabledPasses, verify: jit.verifyPasses, stats: stats.passes }));
   const runtimes = linked.portals.map((p) => {
     const printable = p.driver.getPrintableLocation as ((...g: unknown[]) => string) | null;
     const rt = new JitRuntime(
@@ -151,7 +159,7 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
         printLocation: (greens) => (printable ? printable(...greens) : `${p.json.fnName} ${greens.map(String).join(' ')}`),
         virtualizable: virtualizableOf(p.driver, p.json.reds, linked),
       },
-      { params, backend: jit.backend, optimize: jit.optimize ?? ((t) => t), log: jit.log ?? null, stats },
+      { params, backend: jit.backend, optimize, log: jit.log ?? null, stats },
     );
     const hooks: DriverHooks = { canEnterJit: (args) => rt.canEnterJit(args), runPortal: (inner, args) => rt.runPortal(inner, args) };
     p.driver.hooks = hooks;

@@ -96,8 +96,8 @@ export class JitRuntime {
   private nextGuard = 0;
   private nextTrace = 0;
   readonly stats: JitStats;
-  /** Every trace handed to the backend, in order (before optimization), for tests and tools. */
-  readonly compiledTraces: { readonly kind: 'loop' | 'bridge'; readonly trace: Trace }[] = [];
+  /** Every trace compiled, in order, as recorded and as optimized, for tests and tools. */
+  readonly compiledTraces: { readonly kind: 'loop' | 'bridge'; readonly trace: Trace; readonly optimized: Trace }[] = [];
 
   constructor(readonly portal: PortalSpec, readonly options: JitOptions) {
     this.cells = new GreenMap(Math.max(1, portal.numGreens));
@@ -167,7 +167,7 @@ export class JitRuntime {
     const name = `loop ${target.name} at ${this.portal.printLocation(greens)}`;
     const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceLoop(this.portalArgs(args), target));
     if (outcome.kind === 'done') {
-      const loop = this.compile(() => this.options.backend.compileLoop(this.options.optimize(outcome.trace, 'loop')), outcome.trace, 'loop');
+      const loop = this.compile(outcome.trace, 'loop', (t) => this.options.backend.compileLoop(t));
       this.layouts.set(loop.target, outcome.layout);
       this.registerDeps(loop);
       cell.loop = loop;
@@ -185,10 +185,7 @@ export class JitRuntime {
     const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceBridge(snapshot, snapshot.failArgs, values));
     if (outcome.kind === 'done') {
       const trace = outcome.trace;
-      this.compile(() => {
-        this.options.backend.attachBridge(guard, this.options.optimize(trace, 'bridge'));
-        return null;
-      }, trace, 'bridge');
+      this.compile(trace, 'bridge', (t) => this.options.backend.attachBridge(guard, t));
       for (const d of this.pendingDeps) this.dependents(d); // bridges share their loop's invalidation
       this.pendingDeps.clear();
       return this.continueAt(outcome.greens, outcome.reds);
@@ -209,16 +206,21 @@ export class JitRuntime {
     }
   }
 
-  private compile<T>(build: () => T, trace: Trace, what: 'loop' | 'bridge'): T {
+  /** Optimizes `trace`, hands it to the backend (`build`), and records and logs both forms. */
+  private compile<T>(trace: Trace, what: 'loop' | 'bridge', build: (optimized: Trace) => T): T {
     const t0 = performance.now();
-    const out = build();
-    this.stats.backendMs += performance.now() - t0;
-    this.compiledTraces.push({ kind: what, trace });
+    const optimized = this.options.optimize(trace, what);
+    const t1 = performance.now();
+    const out = build(optimized);
+    this.stats.optimizerMs += t1 - t0;
+    this.stats.backendMs += performance.now() - t1;
+    this.compiledTraces.push({ kind: what, trace, optimized });
     if (what === 'loop') this.stats.loops++;
     else this.stats.bridges++;
-    this.options.log?.compiled(what, trace);
+    this.options.log?.compiled(what, trace, optimized);
     return out;
   }
+
 
   private afterFailedTrace(outcome: Exclude<TraceOutcome, { kind: 'done' }>): never {
     if (outcome.kind === 'returned') throw new DoneWithThisFrame(this, outcome.value);

@@ -1,5 +1,6 @@
-// `--jit-log`: every compiled trace and bridge in the trace text format (guest
-// locations appear as debug_merge_point ops), and every abort with its reason.
+// `--jit-log`: every compiled trace and bridge in the trace text format, as
+// recorded and as optimized (guest locations appear as debug_merge_point ops),
+// and every abort with its reason.
 
 import { ABORTS, type AbortReason } from './aborts.js';
 import type { Trace } from './ir/trace.js';
@@ -12,8 +13,9 @@ export interface JitLogSink {
 export class JitLog {
   constructor(private readonly sink: JitLogSink) {}
 
-  compiled(what: 'loop' | 'bridge', trace: Trace): void {
-    this.sink.write(`# ${what} compiled: ${trace.name}\n${printTrace(trace)}\n`);
+  compiled(what: 'loop' | 'bridge', recorded: Trace, optimized: Trace): void {
+    this.sink.write(`# ${what} recorded: ${recorded.name}\n${printTrace(recorded)}\n`);
+    if (optimized !== recorded) this.sink.write(`# ${what} optimized: ${optimized.name}\n${printTrace(optimized)}\n`);
   }
 
   aborted(reason: AbortReason, location: string): void {

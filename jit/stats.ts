@@ -10,7 +10,10 @@ export class JitStats {
   tracingMs = 0;
   compiledMs = 0;
   backendMs = 0;
+  optimizerMs = 0;
   readonly abortReasons = new Map<string, number>();
+  /** Per optimizer pass: how often it ran and how many ops it removed in all. */
+  readonly passes = new Map<string, { runs: number; removed: number }>();
 
   format(): string {
     const reasons = [...this.abortReasons].map(([r, n]) => `${r}=${n}`).join(' ');
@@ -23,8 +26,10 @@ export class JitStats {
       `  blackhole runs      ${this.blackholes}`,
       `  invalidations       ${this.invalidations}`,
       `  time tracing        ${this.tracingMs.toFixed(1)} ms`,
+      `  time optimizing     ${this.optimizerMs.toFixed(1)} ms`,
       `  time in backend     ${this.backendMs.toFixed(1)} ms`,
       `  time in compiled    ${this.compiledMs.toFixed(1)} ms`,
+      ...[...this.passes].map(([name, p]) => `  pass ${name.padEnd(14)} removed ${p.removed} ops in ${p.runs} runs`),
     ].join('\n') + '\n';
   }
 }

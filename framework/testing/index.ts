@@ -67,6 +67,7 @@ export async function runGuest(interpreter: string, program: string, config: Run
     params: jit.params,
     log: new JitLog({ write: (t) => { log += t; } }),
     stats,
+    verifyPasses: true,
   });
   const out = new CapturedOutput();
   const old = setOutput(out);

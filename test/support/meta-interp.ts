@@ -9,7 +9,7 @@
 //
 // Fixtures are interpreters in test/jit/fixtures/, given by file name (or by a
 // path). Op counts come from the traces the runtime hands to the backend, which
-// are the tracer's output before any optimizer pass.
+// are the tracer's output as recorded (before any optimizer pass).
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ import type { GuardDescr } from '../../jit/ir/descr.js';
 import type { Opcode } from '../../jit/ir/ops.js';
 import { printTrace } from '../../jit/ir/print.js';
 import type { Op, Trace } from '../../jit/ir/trace.js';
-import type { JitRuntime } from '../../jit/jit-runtime.js';
+import type { JitRuntime, TraceOptimizer } from '../../jit/jit-runtime.js';
 import { JitLog } from '../../jit/log.js';
 import { defaultParams, type ParamName } from '../../jit/params.js';
 import { JitStats } from '../../jit/stats.js';
@@ -35,6 +35,8 @@ export interface MetaInterpOptions {
   readonly jit?: boolean;
   /** Testing: guards selected here fail even when their condition holds. */
   readonly forceGuardFailure?: (guard: GuardDescr) => boolean;
+  /** The optimizer the runtime applies before the backend (default: none). */
+  readonly optimize?: TraceOptimizer;
 }
 
 export interface MetaInterpResult {
@@ -65,6 +67,7 @@ export async function loadFixture(fixture: string, opts: MetaInterpOptions = {})
     params: { ...defaultParams(), threshold: 3, ...opts.params },
     log: new JitLog({ write: (t) => { log += t; } }),
     stats,
+    ...(opts.optimize ? { optimize: opts.optimize } : {}),
   });
   return Object.assign(interp, { log: () => log });
 }

@@ -1,0 +1,626 @@
+// The string library.
+
+import { LuaTable } from './table.js';
+import { LuaBuiltin, LFloat, LInt, LuaFunction, fmtG, numberToString, typeName } from './value.js';
+import type { LuaValue } from './value.js';
+import { LuaState, libError } from './state.js';
+import { callValue, indexValue } from './interp.js';
+import { argError, typeError, arg, checkInt, checkIntV, checkStr, optInt, posRelat, checkNum, typeNameMeta } from './libutil.js';
+import { MatchState, doMatch, getCapture, captureCount, hasSpecials } from './lstrpat.js';
+import { tostr } from './lib_base.js';
+import { i64Of, i64ToString, u64ToHex, u64ToOct, i64IsNeg, i64Neg } from './int64.js';
+import { toIntegerStrict, fval } from './arith.js';
+import { strPack, strUnpack, strPackSize } from './lstrpack.js';
+
+const MAXSTR = 0x7fffffff;
+
+export function setupStringMeta(L: LuaState): void {
+  const mt = new LuaTable();
+  mt.setStr('__index', L.globals.getStr('string'));
+  L.stringMeta = mt;
+}
+
+export function s_len(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  R[b - 1] = checkStr(L, R, b, n, 0, 'len').length;
+  return 1;
+}
+
+export function s_sub(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const s = checkStr(L, R, b, n, 0, 'sub');
+  const l = s.length;
+  let i = posRelat(checkInt(L, R, b, n, 1, 'sub'), l);
+  let j = posRelat(optInt(L, R, b, n, 2, 'sub', -1), l);
+  if (i < 1) i = 1;
+  if (j > l) j = l;
+  R[b - 1] = i > j ? '' : s.substring(i - 1, j);
+  return 1;
+}
+
+export function s_upper(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const s = checkStr(L, R, b, n, 0, 'upper');
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 97 && c <= 122 ? String.fromCharCode(c - 32) : s.charAt(i);
+  }
+  R[b - 1] = out;
+  return 1;
+}
+
+export function s_lower(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const s = checkStr(L, R, b, n, 0, 'lower');
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : s.charAt(i);
+  }
+  R[b - 1] = out;
+  return 1;
+}
+
+export function s_rep(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const s = checkStr(L, R, b, n, 0, 'rep');
+  const cnt = checkInt(L, R, b, n, 1, 'rep');
+  const sep = n > 2 && R[b + 2] !== null ? checkStr(L, R, b, n, 2, 'rep') : '';
+  if (cnt <= 0) {
+    R[b - 1] = '';
+    return 1;
+  }
+  const total = s.length * cnt + sep.length * (cnt - 1);
+  if (total > MAXSTR || total >= 0x1fffffe8) throw libError(L, 'resulting string too large');
+  if (sep === '') R[b - 1] = s.repeat(cnt);
+  else R[b - 1] = (s + sep).repeat(cnt - 1) + s;
+  return 1;
+}
+
+export function s_reverse(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const s = checkStr(L, R, b, n, 0, 'reverse');
+  let out = '';
+  for (let i = s.length - 1; i >= 0; i--) out += s.charAt(i);
+  R[b - 1] = out;
+  return 1;
+}
+
+export function s_byte(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const s = checkStr(L, R, b, n, 0, 'byte');
+  const l = s.length;
+  const i0 = optInt(L, R, b, n, 1, 'byte', 1);
+  let i = posRelat(i0, l);
+  let j = posRelat(optInt(L, R, b, n, 2, 'byte', i0), l);
+  if (i < 1) i = 1;
+  if (j > l) j = l;
+  if (i > j) return 0;
+  const cnt = j - i + 1;
+  if (cnt > 1000000) throw libError(L, 'string slice too long');
+  for (let k = 0; k < cnt; k++) R[b - 1 + k] = s.charCodeAt(i - 1 + k);
+  return cnt;
+}
+
+export function s_char(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const c = checkInt(L, R, b, n, i, 'char');
+    if (c < 0 || c > 255) throw argError(L, i, 'char', 'value out of range');
+    out += String.fromCharCode(c);
+  }
+  R[b - 1] = out;
+  return 1;
+}
+
+// ---------------------------------------------------------------- find / match / gsub
+
+function strFindAux(L: LuaState, R: LuaValue[], b: number, n: number, find: boolean): number {
+  const fname = find ? 'find' : 'match';
+  const s = checkStr(L, R, b, n, 0, fname);
+  const p = checkStr(L, R, b, n, 1, fname);
+  const ls = s.length;
+  const init = posRelat(optInt(L, R, b, n, 2, fname, 1), ls);
+  let i0 = init < 1 ? 1 : init;
+  if (i0 > ls + 1) {
+    R[b - 1] = null;
+    return 1;
+  }
+  const plain = n > 3 && R[b + 3] !== null && R[b + 3] !== false;
+  if (find && (plain || !hasSpecials(p))) {
+    const idx = s.indexOf(p, i0 - 1);
+    if (idx < 0) {
+      R[b - 1] = null;
+      return 1;
+    }
+    R[b - 1] = idx + 1;
+    R[b] = idx + p.length;
+    return 2;
+  }
+  const ms = new MatchState(L, s, p);
+  let pstart = 0;
+  const anchor = p.charCodeAt(0) === 94;
+  if (anchor) pstart = 1;
+  let s1 = i0 - 1;
+  do {
+    ms.reset();
+    const e = doMatch(ms, s1, pstart);
+    if (e !== -1) {
+      if (find) {
+        R[b - 1] = s1 + 1;
+        R[b] = e;
+        const nc = ms.level;
+        for (let k = 0; k < nc; k++) R[b + 1 + k] = getCapture(ms, k, s1, e);
+        return 2 + nc;
+      }
+      const nc = captureCount(ms, s1);
+      const caps: LuaValue[] = [];
+      for (let k = 0; k < nc; k++) caps.push(getCapture(ms, k, s1, e));
+      for (let k = 0; k < nc; k++) R[b - 1 + k] = caps[k];
+      return nc;
+    }
+    s1++;
+  } while (s1 <= ls && !anchor);
+  R[b - 1] = null;
+  i0 = 0;
+  return 1;
+}
+
+export function s_find(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  return strFindAux(L, R, b, n, true);
+}
+
+export function s_match(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  return strFindAux(L, R, b, n, false);
+}
+
+export function s_gmatch(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const s = checkStr(L, R, b, n, 0, 'gmatch');
+  const p = checkStr(L, R, b, n, 1, 'gmatch');
+  const ls = s.length;
+  let init = posRelat(optInt(L, R, b, n, 2, 'gmatch', 1), ls);
+  if (init < 1) init = 1;
+  if (init > ls + 1) init = ls + 1;
+  const data: LuaValue[] = [s, p, init - 1, -1];
+  R[b - 1] = new LuaBuiltin((L.builtins.get('(gmatch_iter)') as LuaBuiltin).id, 'gmatch_iter', null, data);
+  return 1;
+}
+
+export function s_gmatch_iter(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const d = f.data as LuaValue[];
+  const s = d[0] as string;
+  const p = d[1] as string;
+  let src = d[2] as number;
+  const last = d[3] as number;
+  const ms = new MatchState(L, s, p);
+  for (; src <= s.length; src++) {
+    ms.reset();
+    const e = doMatch(ms, src, 0);
+    if (e !== -1 && e !== last) {
+      d[2] = e;
+      d[3] = e;
+      const nc = captureCount(ms, src);
+      for (let k = 0; k < nc; k++) R[b - 1 + k] = getCapture(ms, k, src, e);
+      return nc;
+    }
+  }
+  d[2] = src;
+  R[b - 1] = null;
+  return 1;
+}
+
+function addValue(L: LuaState, ms: MatchState, parts: string[], s: number, e: number, repl: LuaValue): void {
+  const src = ms.src;
+  let value: LuaValue;
+  if (typeof repl === 'string') {
+    let i = 0;
+    const l = repl.length;
+    let out = '';
+    while (i < l) {
+      const c = repl.charCodeAt(i);
+      if (c !== 37) {
+        const j = repl.indexOf('%', i);
+        const end = j < 0 ? l : j;
+        out += repl.substring(i, end);
+        i = end;
+        continue;
+      }
+      i++;
+      const d = repl.charCodeAt(i);
+      if (d === 37) {
+        out += '%';
+      } else if (d >= 48 && d <= 57) {
+        if (d === 48) out += src.substring(s, e);
+        else {
+          const cap = getCapture(ms, d - 49, s, e);
+          out += typeof cap === 'string' ? cap : numberToString(cap) as string;
+        }
+      } else {
+        throw libError(L, "invalid use of '%' in replacement string");
+      }
+      i++;
+    }
+    parts.push(out);
+    return;
+  }
+  const cap0 = getCapture(ms, 0, s, e);
+  if (repl instanceof LuaTable) value = indexValue(L, repl, cap0);
+  else {
+    const nc = captureCount(ms, s);
+    const args: LuaValue[] = [];
+    for (let k = 0; k < nc; k++) args.push(getCapture(ms, k, s, e));
+    const r = callValue(L, repl, args);
+    value = r.length > 0 ? r[0] : null;
+  }
+  if (value === null || value === false) {
+    parts.push(src.substring(s, e));
+    return;
+  }
+  if (typeof value === 'string') parts.push(value);
+  else {
+    const ns = numberToString(value);
+    if (ns === null) throw libError(L, 'invalid replacement value (a ' + typeName(value) + ')');
+    parts.push(ns);
+  }
+}
+
+export function s_gsub(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const src = checkStr(L, R, b, n, 0, 'gsub');
+  let p = checkStr(L, R, b, n, 1, 'gsub');
+  const repl = arg(R, b, n, 2);
+  if (!(typeof repl === 'string' || typeof repl === 'number' || repl instanceof LFloat || repl instanceof LInt ||
+    repl instanceof LuaTable || repl instanceof LuaFunction)) {
+    throw typeError(L, R, b, n, 2, 'gsub', 'string/function/table');
+  }
+  const replv: LuaValue = typeof repl === 'string' || repl instanceof LuaTable || repl instanceof LuaFunction
+    ? repl : (numberToString(repl) as string);
+  const maxN = optInt(L, R, b, n, 3, 'gsub', src.length + 1);
+  const anchor = p.charCodeAt(0) === 94;
+  let pstart = 0;
+  if (anchor) pstart = 1;
+  const ms = new MatchState(L, src, p);
+  const parts: string[] = [];
+  let s = 0;
+  let lastMatch = -1;
+  let count = 0;
+  while (count < maxN) {
+    ms.reset();
+    const e = doMatch(ms, s, pstart);
+    if (e !== -1 && e !== lastMatch) {
+      count++;
+      addValue(L, ms, parts, s, e, replv);
+      s = e;
+      lastMatch = e;
+    } else if (s < src.length) {
+      parts.push(src.charAt(s));
+      s++;
+    } else break;
+    if (anchor) break;
+  }
+  if (s < src.length) parts.push(src.substring(s));
+  R[b - 1] = parts.join('');
+  R[b] = count;
+  p = '';
+  return 2;
+}
+
+// ---------------------------------------------------------------- format
+
+function padStr(s: string, width: number, left: boolean, zero: boolean): string {
+  if (s.length >= width) return s;
+  if (left) return s + ' '.repeat(width - s.length);
+  if (zero) {
+    let signLen = 0;
+    const c = s.charCodeAt(0);
+    if (c === 45 || c === 43 || c === 32) signLen = 1;
+    if (s.charCodeAt(signLen) === 48 && (s.charCodeAt(signLen + 1) | 32) === 120) signLen += 2;
+    return s.substring(0, signLen) + '0'.repeat(width - s.length) + s.substring(signLen);
+  }
+  return ' '.repeat(width - s.length) + s;
+}
+
+function fmtExp(x: number, prec: number, upper: boolean): string {
+  let s = x.toExponential(prec);
+  const e = s.indexOf('e');
+  let ex = s.substring(e + 1);
+  const sign = ex.charAt(0);
+  ex = ex.substring(1);
+  if (ex.length < 2) ex = '0' + ex;
+  s = s.substring(0, e) + 'e' + sign + ex;
+  return upper ? s.toUpperCase() : s;
+}
+
+function fmtFixed(x: number, prec: number): string {
+  if (Math.abs(x) < 1e21) return x.toFixed(prec);
+  // large: exact integer digits
+  let digits = BigIntFreeDigits(x);
+  if (prec > 0) digits += '.' + '0'.repeat(prec);
+  return digits;
+}
+
+/** Decimal digits of a large integral double without BigInt. */
+function BigIntFreeDigits(x: number): string {
+  const neg = x < 0;
+  let v = Math.abs(x);
+  // split into base-1e7 limbs by exact division using the double's binary expansion
+  const limbs: number[] = [];
+  // represent v = m * 2^e with integer m < 2^53
+  let e = 0;
+  while (v >= 9007199254740992) {
+    v /= 2;
+    e++;
+  }
+  limbs.push(v);
+  // multiply by 2, e times, on base-1e7 limbs (little endian)
+  let L2: number[] = [];
+  let m = v;
+  while (m > 0) {
+    L2.push(m % 10000000);
+    m = Math.floor(m / 10000000);
+  }
+  for (let i = 0; i < e; i++) {
+    let carry = 0;
+    for (let k = 0; k < L2.length; k++) {
+      const t = L2[k] * 2 + carry;
+      L2[k] = t % 10000000;
+      carry = Math.floor(t / 10000000);
+    }
+    if (carry > 0) L2.push(carry);
+  }
+  let out = '' + L2[L2.length - 1];
+  for (let k = L2.length - 2; k >= 0; k--) {
+    let d = '' + L2[k];
+    while (d.length < 7) d = '0' + d;
+    out += d;
+  }
+  L2 = [];
+  return (neg ? '-' : '') + out;
+}
+
+function fmtHexFloat(x: number, upper: boolean, prec: number): string {
+  let s: string;
+  if (x !== x) s = 'nan';
+  else if (x === Infinity) s = 'inf';
+  else if (x === -Infinity) s = '-inf';
+  else {
+    const neg = x < 0 || (x === 0 && 1 / x < 0);
+    let v = Math.abs(x);
+    if (v === 0) s = '0x0p+0';
+    else {
+      let e = 0;
+      while (v >= 2) {
+        v /= 2;
+        e++;
+      }
+      while (v < 1) {
+        v *= 2;
+        e--;
+      }
+      let mant = '';
+      let frac = v - 1;
+      for (let i = 0; i < 13 && frac > 0; i++) {
+        frac *= 16;
+        const d = Math.floor(frac);
+        mant += d.toString(16);
+        frac -= d;
+      }
+      if (prec >= 0) {
+        while (mant.length < prec) mant += '0';
+        mant = mant.substring(0, prec);
+      }
+      s = '0x1' + (mant.length > 0 ? '.' + mant : '') + 'p' + (e >= 0 ? '+' : '') + e;
+    }
+    if (neg) s = '-' + s;
+  }
+  return upper ? s.toUpperCase() : s;
+}
+
+function quoteString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) out += '\\"';
+    else if (c === 92) out += '\\\\';
+    else if (c === 10) out += '\\\n';
+    else if (c === 13) out += '\\r';
+    else if (c === 0) {
+      const nx = s.charCodeAt(i + 1);
+      out += nx >= 48 && nx <= 57 ? '\\000' : '\\0';
+    } else if (c < 32 || c === 127) {
+      const nx = s.charCodeAt(i + 1);
+      if (nx >= 48 && nx <= 57) {
+        let d = '' + c;
+        while (d.length < 3) d = '0' + d;
+        out += '\\' + d;
+      } else out += '\\' + c;
+    } else out += s.charAt(i);
+  }
+  return out + '"';
+}
+
+export function s_format(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const fmt = checkStr(L, R, b, n, 0, 'format');
+  const parts: string[] = [];
+  let argi = 1;
+  let i = 0;
+  const l = fmt.length;
+  while (i < l) {
+    const c = fmt.charCodeAt(i);
+    if (c !== 37) {
+      const j = fmt.indexOf('%', i);
+      const end = j < 0 ? l : j;
+      parts.push(fmt.substring(i, end));
+      i = end;
+      continue;
+    }
+    i++;
+    if (fmt.charCodeAt(i) === 37) {
+      parts.push('%');
+      i++;
+      continue;
+    }
+    // flags
+    const specStart = i;
+    let left = false;
+    let plus = false;
+    let space = false;
+    let alt = false;
+    let zero = false;
+    for (;;) {
+      const fc = fmt.charCodeAt(i);
+      if (fc === 45) left = true;
+      else if (fc === 43) plus = true;
+      else if (fc === 32) space = true;
+      else if (fc === 35) alt = true;
+      else if (fc === 48) zero = true;
+      else break;
+      i++;
+    }
+    let width = 0;
+    let wd = 0;
+    while (fmt.charCodeAt(i) >= 48 && fmt.charCodeAt(i) <= 57) {
+      width = width * 10 + (fmt.charCodeAt(i) - 48);
+      i++;
+      wd++;
+    }
+    let prec = -1;
+    let pd = 0;
+    if (fmt.charCodeAt(i) === 46) {
+      i++;
+      prec = 0;
+      while (fmt.charCodeAt(i) >= 48 && fmt.charCodeAt(i) <= 57) {
+        prec = prec * 10 + (fmt.charCodeAt(i) - 48);
+        i++;
+        pd++;
+      }
+    }
+    const conv = fmt.charAt(i);
+    i++;
+    if (wd > 2 || pd > 2 || i - specStart > 22) {
+      throw libError(L, "invalid conversion '%" + fmt.substring(specStart, i) + "' to 'format'");
+    }
+    if (argi >= n && conv !== '') {
+      throw argError(L, argi, 'format', 'no value');
+    }
+    let out: string;
+    switch (conv) {
+      case 'd':
+      case 'i': {
+        const v = checkIntV(L, R, b, n, argi, 'format');
+        argi++;
+        let s = typeof v === 'number' ? '' + Math.abs(v) : i64ToString(i64Of(v).hi, i64Of(v).lo);
+        let neg = false;
+        if (typeof v === 'number') neg = v < 0;
+        else if (s.charCodeAt(0) === 45) {
+          neg = true;
+          s = s.substring(1);
+        }
+        if (prec >= 0) {
+          while (s.length < prec) s = '0' + s;
+          if (prec === 0 && s === '0') s = '';
+        }
+        s = (neg ? '-' : plus ? '+' : space ? ' ' : '') + s;
+        out = padStr(s, width, left, zero && prec < 0);
+        break;
+      }
+      case 'u': {
+        const v = checkIntV(L, R, b, n, argi, 'format');
+        argi++;
+        out = padStr(typeof v === 'number' ? '' + v : i64ToString(i64Of(v).hi, i64Of(v).lo), width, left, zero);
+        break;
+      }
+      case 'c': {
+        const v = checkInt(L, R, b, n, argi, 'format');
+        argi++;
+        out = padStr(String.fromCharCode(v & 255), width, left, false);
+        break;
+      }
+      case 'x':
+      case 'X':
+      case 'o': {
+        const v = checkIntV(L, R, b, n, argi, 'format');
+        argi++;
+        const p = i64Of(v);
+        let s = conv === 'o' ? u64ToOct(p.hi, p.lo) : u64ToHex(p.hi, p.lo);
+        if (prec >= 0) while (s.length < prec) s = '0' + s;
+        if (alt && s !== '0') s = (conv === 'o' ? '0' : '0x') + s;
+        if (conv === 'X') s = s.toUpperCase();
+        out = padStr(s, width, left, zero && prec < 0);
+        break;
+      }
+      case 'e':
+      case 'E':
+      case 'f':
+      case 'F':
+      case 'g':
+      case 'G':
+      case 'a':
+      case 'A': {
+        const x = fval(checkNum(L, R, b, n, argi, 'format'));
+        argi++;
+        let s: string;
+        const p = prec < 0 ? 6 : prec;
+        if (x !== x || x === Infinity || x === -Infinity) {
+          s = x !== x ? (conv === 'a' || conv === 'A' ? 'nan' : '-nan') : x > 0 ? 'inf' : '-inf';
+          if (x !== x && (conv === 'a' || conv === 'A')) s = '-nan';
+          if (conv === 'E' || conv === 'F' || conv === 'G' || conv === 'A') s = s.toUpperCase();
+          if (s.charCodeAt(0) !== 45 && (plus || space)) s = (plus ? '+' : ' ') + s;
+          out = padStr(s, width, left, false);
+          break;
+        }
+        if (conv === 'e' || conv === 'E') s = fmtExp(x, p, conv === 'E');
+        else if (conv === 'f' || conv === 'F') s = fmtFixed(x, p);
+        else if (conv === 'g' || conv === 'G') {
+          s = fmtG(x, p, alt);
+          if (conv === 'G') s = s.toUpperCase();
+        } else s = fmtHexFloat(x, conv === 'A', prec);
+        if (alt && p === 0 && (conv === 'f' || conv === 'e') && s.indexOf('.') < 0) {
+          const ep = s.indexOf('e');
+          s = ep < 0 ? s + '.' : s.substring(0, ep) + '.' + s.substring(ep);
+        }
+        if (s.charCodeAt(0) !== 45 && (plus || space)) s = (plus ? '+' : ' ') + s;
+        if (x === 0 && 1 / x < 0 && s.charCodeAt(0) !== 45) s = '-' + s;
+        out = padStr(s, width, left, zero);
+        break;
+      }
+      case 's': {
+        const v = R[b + argi];
+        argi++;
+        let s = tostr(L, v);
+        if (prec >= 0) s = s.substring(0, prec);
+        out = padStr(s, width, left, false);
+        break;
+      }
+      case 'q': {
+        const v = R[b + argi];
+        argi++;
+        if (typeof v === 'string') out = quoteString(v);
+        else if (typeof v === 'number' && Number.isInteger(v)) out = '' + v;
+        else if (v instanceof LInt) {
+          out = v.hi === -0x80000000 && v.lo === 0 ? '0x8000000000000000' : i64ToString(v.hi, v.lo);
+        } else if (typeof v === 'number' || v instanceof LFloat) {
+          const x = fval(v);
+          if (x === Infinity) out = '1e9999';
+          else if (x === -Infinity) out = '-1e9999';
+          else if (x !== x) out = '(0/0)';
+          else if (x === Math.floor(x)) out = fmtHexFloat(x, false, -1);
+          else out = fmtHexFloat(x, false, -1);
+        } else if (v === null || v === true || v === false) out = tostr(L, v);
+        else throw argError(L, argi - 1, 'format', 'value has no literal form');
+        if (width > 0 || prec >= 0) throw libError(L, "specifier '%q' cannot have modifiers");
+        break;
+      }
+      default:
+        throw libError(L, "invalid conversion '%" + fmt.substring(specStart, i) + "' to 'format'");
+    }
+    parts.push(out);
+  }
+  R[b - 1] = parts.join('');
+  return 1;
+}
+
+export function s_pack(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  return strPack(L, R, b, n);
+}
+export function s_unpack(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  return strUnpack(L, R, b, n);
+}
+export function s_packsize(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  return strPackSize(L, R, b, n);
+}
+
+export { typeNameMeta, toIntegerStrict, i64IsNeg, i64Neg };
