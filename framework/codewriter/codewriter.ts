@@ -96,6 +96,12 @@ function collectClasses(ctx: WriterContext): void {
     };
     c.json = json;
     done.add(c.name);
+    // Descriptors for the constructor's fields, so `new` knows their kinds even
+    // when interpreter code never reads them.
+    for (const name of json.ctorFields ?? []) {
+      const decl = fieldDeclaration(ctx, c, name);
+      if (decl) ctx.fieldDescr(ctx.fieldOf(decl, name));
+    }
     return json;
   };
   for (const c of ctx.classes.values()) finish(c);
@@ -148,6 +154,18 @@ function simpleConstructorFields(c: ClassInfo, superJson: ClassJSON | null, fore
   }
   if (fields.some((f) => f === null)) return null;
   return fields as string[];
+}
+
+function fieldDeclaration(ctx: WriterContext, c: ClassInfo, name: string): ts.PropertyDeclaration | ts.ParameterDeclaration | null {
+  for (let k: ClassInfo | undefined = c; k; k = k.superName ? ctx.classes.get(k.superName) : undefined) {
+    for (const m of k.decl.members) {
+      if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name) return m;
+      if (ts.isConstructorDeclaration(m)) {
+        for (const p of m.parameters) if (ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length) return p;
+      }
+    }
+  }
+  return null;
 }
 
 function isLiteral(e: ts.Expression): boolean {

@@ -10,9 +10,12 @@
 //               one of exactly that kind.
 //  [ssa]        every box is defined once (as an input or an op result), and is
 //               defined before it is used, with the kind it is used at.
-//  [scope]      a label starts a new scope: after it only the label's args and
-//               boxes defined after it may be used (a jump back to the label
-//               carries nothing else). Label args are distinct boxes in scope.
+//  [scope]      the first label starts a new scope: after it only the label's
+//               args and boxes defined after it may be used (a jump back to the
+//               label carries nothing else). A later label (the loop header of a
+//               peeled loop, jumped to only from its own trace) keeps the values
+//               defined before it in scope and adds its args. Label args are
+//               distinct boxes in scope.
 //  [descr]      an op has a descriptor exactly when the table names a descr kind,
 //               and of that kind; it agrees with the op: getfield_X reads a field
 //               of kind X, setfield stores a value of the field's kind, call_X
@@ -188,8 +191,10 @@ class Verifier {
     }
     const target = op.descr as TargetDescr;
     if (this.labels.has(target)) this.fail('scope', `a second label for target:${target.name}`);
+    const first = this.labels.size === 0;
     this.labels.set(target, op.args.map((a) => a.kind).join(''));
-    this.scope = next;
+    if (first) this.scope = next;
+    else for (const id of next) this.scope.add(id);
   }
 
   private jump(op: Op): void {

@@ -9,6 +9,9 @@
 // - A guard's resume data refers to its failArgs by index. A pass that changes
 //   a guard's failArgs replaces them with `setFailArgs`, which keeps the
 //   GuardDescr's snapshot in step (a bridge reads kinds and constants there).
+//   Positions are stable: a pass may replace failArgs[k] by an equal value or
+//   mark it virtual (then failArgs[k] becomes a null constant), and may append
+//   entries (fields of virtuals); it never removes or reorders entries.
 // - Values that disappear from the trace (an allocation made virtual) may stay
 //   in failArgs only as descriptions: see resume/snapshot.ts `virtuals`.
 // - The trace's inputs and its final jump/finish keep their meaning; loop

@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { CapturedOutput, setOutput } from '../../framework/host.js';
 import { loadInterpreter, type LoadedInterpreter } from '../../framework/loader.js';
-import { RefBackend } from '../../jit/backend-ref/ref-backend.js';
+import type { RunConfig } from '../../framework/testing/index.js';
+import { BACKENDS } from '../../jit/backends.js';
 import type { GuardDescr } from '../../jit/ir/descr.js';
 import type { Opcode } from '../../jit/ir/ops.js';
 import { printTrace } from '../../jit/ir/print.js';
@@ -33,6 +34,8 @@ export interface MetaInterpOptions {
   readonly params?: Partial<Record<ParamName, number>>;
   /** false: run the interpreter plain (the reference for differential checks). */
   readonly jit?: boolean;
+  /** Backend name (BACKENDS); default `ref`. */
+  readonly backend?: string;
   /** Testing: guards selected here fail even when their condition holds. */
   readonly forceGuardFailure?: (guard: GuardDescr) => boolean;
   /** The optimizer the runtime applies before the backend (default: none). */
@@ -63,7 +66,7 @@ export async function loadFixture(fixture: string, opts: MetaInterpOptions = {})
   let log = '';
   const stats = new JitStats();
   const interp = await loadInterpreter(fixturePath(fixture), opts.jit === false ? null : {
-    backend: new RefBackend({ forceGuardFailure: opts.forceGuardFailure }),
+    backend: BACKENDS[opts.backend ?? 'ref']({ forceGuardFailure: opts.forceGuardFailure }),
     params: { ...defaultParams(), threshold: 3, ...opts.params },
     log: new JitLog({ write: (t) => { log += t; } }),
     stats,
@@ -95,6 +98,17 @@ export async function metaInterp(fixture: string, argv: readonly string[], opts:
     traces: runtime ? [...runtime.compiledTraces] : [],
     log: interp.log(),
   };
+}
+
+/** Runs a fixture under one configuration of `metajit/testing`'s configurations(). */
+export function metaInterpWith(fixture: string, argv: readonly string[], config: RunConfig): Promise<MetaInterpResult> {
+  const jit = config.jit;
+  if (jit === null) return metaInterp(fixture, argv, { jit: false });
+  return metaInterp(fixture, argv, {
+    backend: jit.backend,
+    params: jit.params,
+    ...(jit.forceGuardFailure ? { forceGuardFailure: () => true } : {}),
+  });
 }
 
 const STRUCTURE: ReadonlySet<Opcode> = new Set<Opcode>(['label', 'jump', 'debug_merge_point']);

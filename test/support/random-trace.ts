@@ -217,9 +217,12 @@ class Builder {
   }
 
   private guard(opcode: Opcode, args: Value[], mask: number): void {
-    const descr: GuardDescr = { kind: 'guard', id: this.nextGuard++, resume: null, failures: 0, bridge: null };
+    // A frameless snapshot: the resume state is the failArgs themselves, by position
+    // (what optimizer property tests compare; see test/support/opt-equivalence.ts).
+    const failArgs = this.failArgs(mask);
+    const descr: GuardDescr = { kind: 'guard', id: this.nextGuard++, resume: { frames: [], failArgs, vable: null, virtuals: [] }, failures: 0, bridge: null };
     this.descrs.add(descr);
-    this.emit(opcode, args, null, descr, this.failArgs(mask));
+    this.emit(opcode, args, null, descr, failArgs);
   }
 
   private step(s: Choice): void {
