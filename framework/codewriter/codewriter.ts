@@ -31,6 +31,7 @@ function writeBundle(ip: InterpreterProgram): CodeBundle {
   const drivers = collectDrivers(ctx);
   const functions: { decl: ts.FunctionDeclaration | ts.MethodDeclaration; name: string }[] = [];
   for (const sf of ip.files) {
+    if (!ctx.isInterpreterFile(sf)) continue;
     for (const st of sf.statements) {
       if (ts.isFunctionDeclaration(st) && st.body && st.name) functions.push({ decl: st, name: functionJitcodeName(ctx.modOf(st), st.name.text) });
     }
@@ -71,6 +72,7 @@ function containsMergePoint(node: ts.Node): boolean {
 
 function collectClasses(ctx: WriterContext): void {
   for (const sf of ctx.files) {
+    if (!ctx.isInterpreterFile(sf)) continue;
     for (const st of sf.statements) {
       if (!ts.isClassDeclaration(st) || !st.name) continue;
       const name = st.name.text;

@@ -6,6 +6,7 @@ import ts from 'typescript';
 import * as path from 'node:path';
 import type { CallJSON, ClassJSON, DescrJSON, DispatchJSON, FieldJSON, SymRef } from './bundle.js';
 import { errorAt, hasModifier, hintTags, kindOfType } from './types.js';
+import { isHostModule } from '../subset/check.js';
 
 export interface ClassInfo {
   readonly name: string;
@@ -33,8 +34,14 @@ export class WriterContext {
     readonly frameworkFile: string,
   ) {}
 
+  /** Interpreter code the JIT traces (not host modules, not the framework). */
   isInterpreterFile(sf: ts.SourceFile): boolean {
-    return this.files.includes(sf);
+    return this.files.includes(sf) && !isHostModule(sf.fileName);
+  }
+
+  /** A `*.host.ts` module of the interpreter: its functions and classes are opaque (residual). */
+  isHostFile(sf: ts.SourceFile): boolean {
+    return this.files.includes(sf) && isHostModule(sf.fileName);
   }
 
   isFrameworkFile(sf: ts.SourceFile): boolean {

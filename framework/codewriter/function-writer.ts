@@ -475,6 +475,7 @@ export class FunctionWriter {
     const decl = this.declOf(e);
     if (!decl) throw errorAt(e, `cannot resolve '${e.text}'`);
     const sf = decl.getSourceFile();
+    if (this.ctx.isHostFile(sf)) return this.constant(this.kindAt(e), { ref: this.ctx.symRef(decl) });
     if (!this.ctx.isInterpreterFile(sf)) throw errorAt(e, `'${e.text}' cannot be used as a value here`);
     if (ts.isVariableDeclaration(decl)) {
       const init = decl.initializer;
@@ -615,11 +616,19 @@ export class FunctionWriter {
       if (!cls || !ts.isClassDeclaration(cls) || !cls.name) throw errorAt(e.right, 'instanceof needs a class');
       if (!this.ctx.isInterpreterFile(cls.getSourceFile())) {
         return this.call({ name: `instanceof ${cls.name.text}`, target: { ref: { builtin: 'metajit.isInstanceOf' } }, effect: 'elidable', canRaise: false, resultKind: 'i' },
-          [this.coerce(this.expr(e.left), 'r', e), this.constant('r', { ref: { builtin: this.ctx.isFrameworkFile(cls.getSourceFile()) ? `metajit.${cls.name.text}` : cls.name.text } })]);
+          [this.coerce(this.expr(e.left), 'r', e), this.constant('r', { ref: this.externalClassRef(cls) })]);
       }
       return this.op('instanceof', [this.coerce(this.expr(e.left), 'r', e)], 'i', this.ctx.classDescr(cls.name.text));
     }
     return this.arith(k, this.expr(e.left), this.expr(e.right), e, this.checker.getTypeAtLocation(e.left), this.checker.getTypeAtLocation(e.right));
+  }
+
+  /** A class the JIT does not trace: from a host module, the framework, or the JS library. */
+  private externalClassRef(cls: ts.ClassDeclaration): SymRef {
+    const sf = cls.getSourceFile();
+    if (this.ctx.isHostFile(sf)) return this.ctx.symRef(cls);
+    if (this.ctx.isFrameworkFile(sf)) return { builtin: `metajit.${cls.name!.text}` };
+    return { builtin: cls.name!.text };
   }
 
   private arith(k: ts.SyntaxKind, a: number, b: number, node: ts.Node, ta: ts.Type, tb?: ts.Type): number {
@@ -760,6 +769,7 @@ export class FunctionWriter {
     const resultKind = kindOfType(this.checker.getTypeAtLocation(e));
     if (callee.kind === ts.SyntaxKind.SuperKeyword) throw errorAt(e, 'super() calls are only allowed in simple constructors');
     if (decl && !ts.isJSDocSignature(decl) && this.ctx.isFrameworkFile(decl.getSourceFile())) return this.frameworkCall(e, decl);
+    if (decl && !ts.isJSDocSignature(decl) && this.ctx.isHostFile(decl.getSourceFile())) return this.hostCall(e, decl, resultKind);
     if (decl && !ts.isJSDocSignature(decl) && this.ctx.isInterpreterFile(decl.getSourceFile())) {
       if (ts.isFunctionDeclaration(decl)) {
         const name = functionJitcodeName(this.ctx.modOf(decl), decl.name!.text);
@@ -852,6 +862,19 @@ export class FunctionWriter {
     throw errorAt(e, `'${name}' from metajit cannot be called from interpreter code`);
   }
 
+  /** A call into a host module: always residual, may do anything. */
+  private hostCall(e: ts.CallExpression, decl: ts.SignatureDeclaration, resultKind: Kind): number {
+    const args = e.arguments.map((a) => this.expr(a));
+    const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : 'host';
+    if (ts.isFunctionDeclaration(decl)) {
+      return this.call({ name, target: { ref: this.ctx.symRef(decl) }, effect: 'write', canRaise: true, resultKind }, args);
+    }
+    const callee = e.expression;
+    if (!ts.isPropertyAccessExpression(callee)) throw errorAt(e, 'cannot call this host function');
+    const recv = this.coerce(this.expr(callee.expression), 'r', callee);
+    return this.call({ name: `host.${name}`, target: { method: callee.name.text }, effect: 'write', canRaise: true, resultKind }, [recv, ...args]);
+  }
+
   private libraryCall(e: ts.CallExpression, resultKind: Kind): number {
     const callee = e.expression;
     const path = dottedName(callee);
@@ -899,6 +922,10 @@ export class FunctionWriter {
       const args = this.args(e, sig);
       if (info.json?.ctorFields) return this.op('new', args, 'r', this.ctx.classDescr(info.name));
       return this.call({ name: `new ${info.name}`, target: { construct: this.ctx.symRef(decl) }, effect: 'write', canRaise: true, resultKind: 'r' }, args);
+    }
+    if (decl && ts.isClassDeclaration(decl) && this.ctx.isHostFile(decl.getSourceFile())) {
+      return this.call({ name: `new ${decl.name?.text ?? 'host'}`, target: { construct: this.ctx.symRef(decl) }, effect: 'write', canRaise: true, resultKind: 'r' },
+        (e.arguments ?? []).map((a) => this.expr(a)));
     }
     const name = dottedName(e.expression);
     if (name === null) throw errorAt(e, 'new needs a class name');
