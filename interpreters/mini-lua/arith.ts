@@ -103,13 +103,13 @@ export function intArith(op: number, x: LuaValue, y: LuaValue): LuaValue {
         break;
       }
       case B_MOD: {
-        if (y === 0) throw new ArithError("attempt to perform 'n%%0'");
+        if (y === 0) throw new ArithError("attempt to perform 'n%0'");
         let r = x % y;
         if (r !== 0 && r < 0 !== y < 0) r += y;
         return r + 0;
       }
       case B_IDIV: {
-        if (y === 0) throw new ArithError("attempt to perform 'n//0'");
+        if (y === 0) throw new ArithError('attempt to divide by zero');
         return Math.floor(x / y) + 0;
       }
       default:
@@ -123,10 +123,10 @@ export function intArith(op: number, x: LuaValue, y: LuaValue): LuaValue {
     case B_SUB: return i64Norm(i64Sub(a, b));
     case B_MUL: return i64Norm(i64Mul(a, b));
     case B_MOD:
-      if (i64IsZero(b)) throw new ArithError("attempt to perform 'n%%0'");
+      if (i64IsZero(b)) throw new ArithError("attempt to perform 'n%0'");
       return i64Norm(i64FloorMod(a, b));
     case B_IDIV:
-      if (i64IsZero(b)) throw new ArithError("attempt to perform 'n//0'");
+      if (i64IsZero(b)) throw new ArithError('attempt to divide by zero');
       return i64Norm(i64FloorDiv(a, b));
     default:
       return null;

@@ -124,6 +124,9 @@ export const ID_UTF8_OFFSET = 111;
 export const ID_UTF8_CODES = 112;
 export const ID_UTF8_CODES_ITER = 113;
 export const FIRST_PLAIN = 10;
+export const ID_RESUME = ID_COROUTINE_RESUME;
+export const ID_YIELD = ID_COROUTINE_YIELD;
+export const ID_WRAPCALL = ID_WRAP;
 
 /** [id, qualified name] of the builtins that are installed as library fields. */
 export const LIB_FUNCS: string[] = [
@@ -240,6 +243,7 @@ export const LIB_FUNCS: string[] = [
 export const LIB_IDS: number[] = [1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113];
 
 export function callBuiltin(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  L.curBuiltin = f;
   switch (f.id) {
     case ID_PRINT: return base.b_print(L, f, R, b, n);
     case ID_TYPE: return base.b_type(L, f, R, b, n);

@@ -222,7 +222,7 @@ class Compiler {
     const parent = b.parent;
     for (let i = 0; i < b.gotos.length; i++) {
       const g = b.gotos[i];
-      if (parent === null) throw this.error("no visible label '" + g.name + "' for goto at line " + g.line, g.line);
+      if (parent === null) throw this.error("no visible label '" + g.name + "' for <goto> at line " + g.line, g.line);
       if (g.nactive > b.nactive) {
         g.nactive = b.nactive;
       }
@@ -326,7 +326,7 @@ class Compiler {
   breakStat(line: number): void {
     let b = this.fs.block;
     while (b !== null && !b.isLoop) b = b.parent;
-    if (b === null) throw this.error('break outside a loop at line ' + line, line);
+    if (b === null) throw this.error('break outside loop at line ' + line, line);
     if (this.needsCloseTo(b.nactive)) this.emitABC(OP_CLOSE, b.nactive, 0, 0);
     b.breaks.push(this.emitJump());
   }

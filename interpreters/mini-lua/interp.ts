@@ -47,6 +47,7 @@ import { i64Of, i64Norm, i64Add, i64Sub, i64ULt, i64IsZero, i64UDivMod, i64Neg, 
 import { floatToInt } from './numconv.js';
 import { callBuiltin, ID_PCALL, ID_XPCALL, ID_RESUME, ID_YIELD, ID_WRAPCALL, FIRST_PLAIN } from './builtins.js';
 import { HostError } from 'metajit';
+import { argError, typeNameMeta } from './libutil.js';
 
 // Metamethod-absence cache bits (LuaTable.mmAbsent).
 export const TM_INDEX = 1;
@@ -282,7 +283,8 @@ function callSpecial(L: LuaState, frame: Frame, fn: LuaBuiltin, a: number, nargs
       } else {
         co = nargs > 0 ? R[a + 1] : null;
         if (!(co instanceof Coroutine)) {
-          throw libError(L, "bad argument #1 to 'resume' (coroutine expected)");
+          L.curBuiltin = fn;
+          throw argError(L, 0, 'resume', 'thread expected, got ' + (nargs > 0 ? typeNameMeta(L, co) : 'no value'));
         }
         argStart = a + 2;
         n = nargs - 1;
@@ -339,8 +341,8 @@ function callSpecial(L: LuaState, frame: Frame, fn: LuaBuiltin, a: number, nargs
     }
     case ID_YIELD: {
       const co = L.thread;
-      if (co.isMain) throw libError(L, 'attempt to yield from outside a coroutine');
-      if (co.hostDepth > 0) throw libError(L, 'attempt to yield across a C-call boundary');
+      if (co.isMain) throw new LuaError('attempt to yield from outside a coroutine');
+      if (co.hostDepth > 0) throw new LuaError('attempt to yield across a C-call boundary');
       co.frame = frame;
       co.yieldBase = a;
       co.yieldWant = nwant;
@@ -385,15 +387,18 @@ export function callValue(L: LuaState, f: LuaValue, args: LuaValue[]): LuaValue[
     const R: LuaValue[] = [f];
     for (let i = 0; i < args.length; i++) R.push(args[i]);
     const saved = L.nativeCaller;
+    const savedB = L.curBuiltin;
     L.nativeCaller = true;
     let n: number;
     try {
       n = callBuiltin(L, f, R, 1, args.length);
     } catch (e) {
       L.nativeCaller = saved;
+      L.curBuiltin = savedB;
       throw e;
     }
     L.nativeCaller = saved;
+    L.curBuiltin = savedB;
     return R.slice(0, n);
   }
   if (f instanceof LuaClosure) return runClosure(L, f, args);
@@ -507,7 +512,7 @@ function handleError(L: LuaState, base: Frame, err0: LuaError): Frame {
         co.resumerFrame = null;
         L.frame = rf;
         let v = err.value;
-        if (typeof v === 'string') v = framePosition(rf) + ' ' + v;
+        if (typeof v === 'string' && rf.closure !== L.trampoline) v = framePosition(rf) + ' ' + v;
         err = new LuaError(v);
         f = rf;
         continue;
@@ -592,9 +597,6 @@ export function indexSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, 
 }
 
 function indexErrorMsg(t: LuaValue, k: LuaValue, desc: string | null): string {
-  if (desc === null && typeof k === 'string') {
-    return typeErrorMsg(t, 'index', "field '" + k + "'");
-  }
   return typeErrorMsg(t, 'index', desc);
 }
 
@@ -653,8 +655,8 @@ export function setIndexValue(L: LuaState, t0: LuaValue, k: LuaValue, v: LuaValu
 }
 
 export function rawSetChecked(L: LuaState, t: LuaTable, k: LuaValue, v: LuaValue): void {
-  if (k === null) throw rtError(L, 'index is nil');
-  if (typeof k === 'number' && k !== k) throw rtError(L, 'index is NaN');
+  if (k === null) throw rtError(L, 'table index is nil');
+  if (typeof k === 'number' && k !== k) throw rtError(L, 'table index is NaN');
   t.set(k, v);
 }
 
@@ -702,7 +704,11 @@ function arithSlow(L: LuaState, frame: Frame, op: number, x: LuaValue, y: LuaVal
     try {
       frame.regs[dest] = unary ? bnot(x) : arithNum(op, x, y);
     } catch (e) {
-      if (e instanceof ArithError) throw rtError(L, e.msg);
+      if (e instanceof ArithError) {
+        const bad = toIntegerStrict(x) === null ? 0 : 1;
+        const d = opName(frame, unary ? 0 : bad);
+        throw rtError(L, 'number' + (d !== null ? ' (' + d + ')' : '') + ' has no integer representation');
+      }
       throw e;
     }
     return frame;
@@ -850,7 +856,7 @@ export function equalsValue(L: LuaState, x: LuaValue, y: LuaValue): boolean {
 // ---- numeric for
 
 function forError(L: LuaState, v: LuaValue, what: string): LuaError {
-  return rtError(L, "'for' " + what + ' must be a number');
+  return rtError(L, "bad 'for' " + what + ' (number expected, got ' + typeName(v) + ')');
 }
 
 /** FORPREP for everything but all-safe-integer loops. Returns true to skip the loop. */
@@ -866,7 +872,7 @@ function forPrepSlow(L: LuaState, R: LuaValue[], a: number): boolean {
     if (isIntValNum(limit)) lim = limit;
     else {
       const ln = toNumberCoerce(limit);
-      if (ln === null) throw rtError(L, "'for' limit must be a number");
+      if (ln === null) throw forError(L, limit, 'limit');
       const f = fval(ln);
       if (f !== f) return true;
       if (isIntValNum(ln)) lim = ln;
@@ -1348,7 +1354,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const y = K[(ins >>> 16) & 0xff];
         let res: boolean;
         if (x === y) res = true;
-        else if (typeof x !== 'object' || x === null || typeof y === 'string') res = false;
+        else if (typeof y === 'string' || typeof x === 'string' || x === null || typeof x === 'boolean' ||
+          (typeof x === 'number' && typeof y === 'number')) res = false;
         else {
           nf = eqSlow(L, frame, x, y);
           break;

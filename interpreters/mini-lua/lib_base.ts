@@ -35,9 +35,7 @@ export function addressOf(L: LuaState, v: LuaValue): string {
     id = L.nextAddr;
     L.addrs.set(v as object, id);
   }
-  let h = (0x55550000 + id * 0x38).toString(16);
-  while (h.length < 12) h = '0' + h;
-  return '0x' + h;
+  return '0x' + (0x555555550000 + id * 0x40).toString(16);
 }
 
 export function tostr(L: LuaState, v: LuaValue): string {
@@ -273,7 +271,9 @@ export function b_assert(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
     return n;
   }
   if (n < 2) throw libError(L, 'assertion failed!');
-  throw new LuaError(R[b + 1]);
+  const m = R[b + 1];
+  if (typeof m === 'string') throw new LuaError(wherePosition(L, 1) + m);
+  throw new LuaError(m);
 }
 
 export function b_error(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
@@ -483,7 +483,7 @@ export function openLibs(L: LuaState, scriptArgs: string[], scriptName: string):
     const id = LIB_IDS[i];
     const dot = q.indexOf('.');
     const short = dot >= 0 ? q.substring(dot + 1) : q.charCodeAt(0) === 40 ? q.substring(1, q.length - 1) : q;
-    const fn = new LuaBuiltin(id, short, null, null);
+    const fn = new LuaBuiltin(id, q.charCodeAt(0) === 40 ? short : q, null, null);
     L.builtins.set(q, fn);
     if (q.charCodeAt(0) === 40) continue;
     if (dot < 0) {

@@ -112,13 +112,14 @@ export function m_fmod(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
 export function m_modf(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const v = checkNum(L, R, b, n, 0, 'modf');
   if (isIntVal(v)) {
-    R[b - 1] = new LFloat(fval(v));
+    R[b - 1] = v;
     R[b] = new LFloat(0);
     return 2;
   }
   const x = fval(v);
   const ip = x >= 0 ? Math.floor(x) : Math.ceil(x);
-  R[b - 1] = mkFloat(ip);
+  const ii = floatToInt(ip);
+  R[b - 1] = ii !== null ? ii : mkFloat(ip);
   R[b] = x === Infinity || x === -Infinity ? new LFloat(0) : mkFloat(x - ip);
   return 2;
 }
@@ -145,6 +146,7 @@ export function m_type(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
 }
 
 export function m_max(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  if (n < 1) throw argError(L, 0, 'max', 'value expected');
   let best = checkNum(L, R, b, n, 0, 'max');
   for (let i = 1; i < n; i++) {
     const v = checkNum(L, R, b, n, i, 'max');
@@ -155,6 +157,7 @@ export function m_max(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: n
 }
 
 export function m_min(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  if (n < 1) throw argError(L, 0, 'min', 'value expected');
   let best = checkNum(L, R, b, n, 0, 'min');
   for (let i = 1; i < n; i++) {
     const v = checkNum(L, R, b, n, i, 'min');
@@ -251,7 +254,7 @@ export function m_random(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
     low = checkIntV(L, R, b, n, 0, 'random');
     up = checkIntV(L, R, b, n, 1, 'random');
   } else throw libError(L, "wrong number of arguments to 'random'");
-  if (numLt(up, low)) throw argError(L, n === 1 ? 0 : 1, 'random', 'interval is empty');
+  if (numLt(up, low)) throw argError(L, 0, 'random', 'interval is empty');
   const lo = i64Of(low);
   const r = project(L, rv, i64Sub(i64Of(up), lo));
   R[b - 1] = i64Norm(i64Add(r, lo));

@@ -2,7 +2,7 @@
 // loaded at open time, writes are buffered and flushed on flush/close/exit.
 
 import { LuaTable } from './table.js';
-import { LuaBuiltin, LuaUserdata, LFloat, LInt, mkFloat, numberToString } from './value.js';
+import { LuaBuiltin, LuaUserdata, LFloat, LInt, mkFloat, numberToString, fmtG } from './value.js';
 import type { LuaValue } from './value.js';
 import { LuaState, libError, ExitSignal } from './state.js';
 import { argError, typeError, arg, checkInt, checkStr, optStr, checkNumF } from './libutil.js';
@@ -80,6 +80,8 @@ function fileWrite(L: LuaState, f: LuaFile, R: LuaValue[], b: number, n: number,
   for (let i = first; i < n; i++) {
     const v = R[b + i];
     if (typeof v === 'string') s += v;
+    else if (typeof v === 'number' && !Number.isInteger(v)) s += fmtG(v, 14, false);
+    else if (v instanceof LFloat) s += fmtG(v.n, 14, false);
     else {
       const ns = numberToString(v);
       if (ns === null) throw typeError(L, R, b, n, i, 'write', 'string');

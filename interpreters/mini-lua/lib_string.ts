@@ -1,7 +1,7 @@
 // The string library.
 
 import { LuaTable } from './table.js';
-import { LuaBuiltin, LFloat, LInt, LuaFunction, fmtG, numberToString, typeName } from './value.js';
+import { LuaBuiltin, LFloat, LInt, LuaFunction, fmtG, numberToString, typeName, toExpExact, toFixedExact } from './value.js';
 import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { callValue, indexValue } from './interp.js';
@@ -314,7 +314,7 @@ function padStr(s: string, width: number, left: boolean, zero: boolean): string 
 }
 
 function fmtExp(x: number, prec: number, upper: boolean): string {
-  let s = x.toExponential(prec);
+  let s = toExpExact(x, prec);
   const e = s.indexOf('e');
   let ex = s.substring(e + 1);
   const sign = ex.charAt(0);
@@ -325,7 +325,7 @@ function fmtExp(x: number, prec: number, upper: boolean): string {
 }
 
 function fmtFixed(x: number, prec: number): string {
-  if (Math.abs(x) < 1e21) return x.toFixed(prec);
+  if (Math.abs(x) < 1e21) return toFixedExact(x, prec);
   // large: exact integer digits
   let digits = BigIntFreeDigits(x);
   if (prec > 0) digits += '.' + '0'.repeat(prec);

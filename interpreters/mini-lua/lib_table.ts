@@ -7,7 +7,7 @@ import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { callValue, indexValue, setIndexValue, lenValue, lessThan, truthy } from './interp.js';
 import { argError, typeError, arg, checkInt, checkTable, optInt, optStr, typeNameMeta } from './libutil.js';
-import { toDouble } from './value.js';
+import { toDouble, typeName } from './value.js';
 
 function lenOf(L: LuaState, t: LuaTable): number {
   if (t.metatable === null) return t.length();
@@ -87,7 +87,7 @@ export function t_concat(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
     else {
       const s = numberToString(v);
       if (s === null) {
-        throw libError(L, "invalid value (at index " + k + ") in table for 'concat'");
+        throw libError(L, 'invalid value (' + typeName(v) + ') at index ' + k + " in table for 'concat'");
       }
       parts.push(s);
     }

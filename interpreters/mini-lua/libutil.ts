@@ -7,9 +7,31 @@ import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { toNumberCoerce, toIntegerStrict } from './arith.js';
 import { getMetatable } from './interp.js';
+import { OP_TFORCALL } from './proto.js';
 
+/** "bad argument #n to 'name' (msg)", naming the function as PUC does (call-site name). */
 export function argError(L: LuaState, i: number, fname: string, msg: string): LuaError {
-  return libError(L, 'bad argument #' + (i + 1) + " to '" + fname + "' (" + msg + ')');
+  const bi = L.curBuiltin;
+  let name = bi !== null ? bi.name : fname;
+  let argn = i + 1;
+  const f = L.frame;
+  if (f !== null && !L.nativeCaller && f.closure !== L.trampoline) {
+    const p = f.closure.proto;
+    const op = p.code[f.pc] & 0xff;
+    if (op === OP_TFORCALL) name = 'for iterator';
+    else {
+      const desc = p.names[f.pc * 2];
+      if (desc !== null) {
+        const q = desc.indexOf("'");
+        name = desc.substring(q + 1, desc.length - 1);
+        if (desc.startsWith('method')) {
+          argn--;
+          if (argn === 0) return libError(L, "calling '" + name + "' on bad self");
+        }
+      }
+    }
+  }
+  return libError(L, 'bad argument #' + argn + " to '" + name + "' (" + msg + ')');
 }
 
 export function typeNameMeta(L: LuaState, v: LuaValue): string {

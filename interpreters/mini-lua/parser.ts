@@ -606,7 +606,7 @@ class Parser {
     if (this.lx.tok !== 40) throw this.lx.syntaxError('function arguments expected');
     this.lx.next();
     let args: Expr[] = [];
-    if (this.lx.tok !== 41) args = this.exprList();
+    if ((this.lx.tok as number) !== 41) args = this.exprList();
     this.checkMatch(41, 40, line);
     return args;
   }

@@ -65,6 +65,8 @@ export class LuaState {
   hostDepth: number = 0;
   /** A builtin is being called by another builtin (errors get no position). */
   nativeCaller: boolean = false;
+  /** The builtin being called (for "bad argument ... to 'name'" messages). */
+  curBuiltin: LuaBuiltin | null = null;
   /** `function(f, ...) return f(...) end`: runs special builtins from host context. */
   trampoline: LuaClosure | null = null;
   readonly loaded: LuaTable;
@@ -120,22 +122,34 @@ export function rtError(L: LuaState, msg: string): LuaError {
 /** An error raised by a builtin (luaL_error): position of the calling Lua function. */
 export function libError(L: LuaState, msg: string): LuaError {
   const f = L.frame;
-  if (f === null || L.nativeCaller) return new LuaError(msg);
+  if (f === null || L.nativeCaller || f.closure === L.trampoline) return new LuaError(msg);
   return new LuaError(framePosition(f) + ' ' + msg);
 }
 
 /** Position for `error(msg, level)`; '' when unknown. */
 export function wherePosition(L: LuaState, level: number): string {
   if (level <= 0) return '';
-  if (L.nativeCaller && level === 1) return '';
   let f = L.frame;
+  if (f === null) return '';
   let l = level;
-  while (f !== null && l > 1) {
-    if (f.kind === K_HOST || f.kind === K_COBASE) return '';
-    f = f.parent;
+  if (L.nativeCaller || f.closure === L.trampoline) {
+    // level 1 is the builtin that called us
+    if (l === 1) return '';
     l--;
   }
-  if (f === null) return '';
+  while (l > 1) {
+    const k = f.kind;
+    if (k === K_PCALL || k === K_XPCALL || k === K_HOST) {
+      // f was called by a builtin (pcall, callValue): that builtin is one level
+      l--;
+      if (l === 1) return '';
+    } else if (k === K_COBASE) return '';
+    const p: Frame | null = f.parent;
+    if (p === null) return '';
+    f = p;
+    l--;
+  }
+  if (f.closure === L.trampoline) return '';
   return framePosition(f) + ' ';
 }
 

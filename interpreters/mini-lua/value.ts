@@ -222,7 +222,7 @@ export function fmtG(x: number, prec: number, alt: boolean): string {
     if (alt) return z + '.' + '0'.repeat(prec - 1);
     return z;
   }
-  const ex = x.toExponential(prec - 1);
+  const ex = toExpExact(x, prec - 1);
   const epos = ex.indexOf('e');
   const e = parseInt(ex.substring(epos + 1), 10);
   let s: string;
@@ -232,10 +232,159 @@ export function fmtG(x: number, prec: number, alt: boolean): string {
     const ae = e < 0 ? -e : e;
     s = mant + 'e' + (e < 0 ? '-' : '+') + (ae < 10 ? '0' + ae : '' + ae);
   } else {
-    s = x.toFixed(prec - 1 - e);
+    s = toFixedExact(x, prec - 1 - e);
     if (!alt) s = stripZeros(s);
   }
   return s;
+}
+
+/**
+ * Exact decimal digits of |x| as [digits, pointPos]: value = 0.d1d2d3... * 10^pointPos.
+ * Uses toFixed(100), which V8 computes exactly; enough for every tie decision.
+ */
+function exactDigits(x: number): string[] {
+  const ax = Math.abs(x);
+  let s: string;
+  if (ax >= 1e21) {
+    s = ax.toFixed(0);
+    if (s.indexOf('e') >= 0) s = bigDigits(ax);
+  } else s = ax.toFixed(100);
+  const dot = s.indexOf('.');
+  let intPart = dot < 0 ? s : s.substring(0, dot);
+  const frac = dot < 0 ? '' : s.substring(dot + 1);
+  let digits = intPart + frac;
+  let point = intPart.length;
+  let lead = 0;
+  while (lead < digits.length - 1 && digits.charCodeAt(lead) === 48) lead++;
+  digits = digits.substring(lead);
+  point -= lead;
+  intPart = '';
+  const r: string[] = [digits, '' + point];
+  return r;
+}
+
+/** Decimal digits of an integral double >= 1e21. */
+function bigDigits(v: number): string {
+  let e = 0;
+  let m = v;
+  while (m >= 9007199254740992) {
+    m /= 2;
+    e++;
+  }
+  const limbs: number[] = [];
+  while (m > 0) {
+    limbs.push(m % 10000000);
+    m = Math.floor(m / 10000000);
+  }
+  for (let i = 0; i < e; i++) {
+    let carry = 0;
+    for (let k = 0; k < limbs.length; k++) {
+      const t = limbs[k] * 2 + carry;
+      limbs[k] = t % 10000000;
+      carry = Math.floor(t / 10000000);
+    }
+    if (carry > 0) limbs.push(carry);
+  }
+  let out = '' + limbs[limbs.length - 1];
+  for (let k = limbs.length - 2; k >= 0; k--) {
+    let d = '' + limbs[k];
+    while (d.length < 7) d = '0' + d;
+    out += d;
+  }
+  return out;
+}
+
+/** Rounds a digit string to n digits, half to even. Returns [digits(n), carry '1'/'0']. */
+function roundDigits(d: string, n: number): string[] {
+  if (d.length <= n) {
+    const r0: string[] = [d + '0'.repeat(n - d.length), '0'];
+    return r0;
+  }
+  let head = d.substring(0, n);
+  const rest = d.substring(n);
+  const first = rest.charCodeAt(0);
+  let up = false;
+  if (first > 53) up = true;
+  else if (first === 53) {
+    let allZero = true;
+    for (let i = 1; i < rest.length; i++) if (rest.charCodeAt(i) !== 48) {
+      allZero = false;
+      break;
+    }
+    if (!allZero) up = true;
+    else up = n > 0 && (head.charCodeAt(n - 1) - 48) % 2 === 1;
+  }
+  if (!up) {
+    const r1: string[] = [head, '0'];
+    return r1;
+  }
+  // increment head
+  const arr: number[] = [];
+  for (let i = 0; i < head.length; i++) arr.push(head.charCodeAt(i) - 48);
+  let i = arr.length - 1;
+  while (i >= 0) {
+    if (arr[i] === 9) {
+      arr[i] = 0;
+      i--;
+    } else {
+      arr[i]++;
+      break;
+    }
+  }
+  head = '';
+  for (let k = 0; k < arr.length; k++) head += arr[k];
+  const r2: string[] = [i < 0 ? '1' + head : head, i < 0 ? '1' : '0'];
+  return r2;
+}
+
+/** x.toExponential(p) with C's round-half-even on exact ties. */
+export function toExpExact(x: number, p: number): string {
+  const fast = x.toExponential(p);
+  if (p > 80) return fast;
+  const probe = x.toExponential(Math.min(p + 4, 100));
+  const ep = probe.indexOf('e');
+  if (probe.substring(ep - 4, ep) !== '5000') return fast;
+  const ed = exactDigits(x);
+  const digits = ed[0];
+  let point = parseInt(ed[1], 10);
+  const rd = roundDigits(digits, p + 1);
+  let ds = rd[0];
+  if (rd[1] === '1') {
+    point++;
+    ds = ds.substring(0, p + 1);
+  }
+  const e = point - 1;
+  const mant = ds.substring(0, 1) + (p > 0 ? '.' + ds.substring(1) : '');
+  return (x < 0 ? '-' : '') + mant + 'e' + (e < 0 ? '-' : '+') + Math.abs(e);
+}
+
+/** x.toFixed(p) with C's round-half-even on exact ties (and no exponent for big x). */
+export function toFixedExact(x: number, p: number): string {
+  if (Math.abs(x) >= 1e21) {
+    const d = bigDigits(Math.abs(x));
+    return (x < 0 ? '-' : '') + d + (p > 0 ? '.' + '0'.repeat(p) : '');
+  }
+  const fast = x.toFixed(p);
+  if (p > 90) return fast;
+  const probe = x.toFixed(p + 4);
+  if (probe.substring(probe.length - 4) !== '5000') return fast;
+  const ed = exactDigits(x);
+  const digits = ed[0];
+  const point = parseInt(ed[1], 10);
+  // number of digits to keep = point + p
+  const keep = point + p;
+  if (keep < 0) return (x < 0 ? '-' : '') + '0' + (p > 0 ? '.' + '0'.repeat(p) : '');
+  const rd = roundDigits(digits, keep);
+  let ds = rd[0];
+  let ip = point + (rd[1] === '1' ? 1 : 0);
+  if (rd[1] === '1') ds = ds.substring(0, keep + 1);
+  if (ip <= 0) {
+    ds = '0'.repeat(1 - ip) + ds;
+    ip = 1;
+  }
+  const intS = ds.substring(0, ip);
+  const fracS = ds.substring(ip);
+  return (x < 0 ? '-' : '') + intS + (p > 0 ? '.' + fracS : '');
 }
 
 function stripZeros(s: string): string {

@@ -78,3 +78,31 @@ describe('objects and virtual methods', () => {
     expectLoopOps(r, { guard_class: 1, new: 1, call_r: 0, call_f: 0, call_n: 0 });
   });
 });
+
+describe('guest function calls (the portal called recursively)', () => {
+  test('each guest loop gets its own trace; in the caller the callee is one residual call', async () => {
+    const r = await metaInterp('guest-calls.ts', ['30']);
+    // sum over i < 30 of (sum over j < i of j) = C(30, 3)
+    expect(r.out).toBe('4060\n');
+    expectTraceCount(r, 2);
+    const portalCalls = (t: Trace) => opsOf(t, 'call_f').filter((op) => (op.descr as { name: string }).name === 'guest-calls.ts:run').length;
+    const [outer, inner] = loops(r).sort((a, b) => portalCalls(b) - portalCalls(a));
+    expect(portalCalls(outer), dumpTraces(r)).toBe(1);
+    expectExactOps(inner, { getfield_f: 5, float_add: 2, setfield: 2, float_lt: 1, guard_true: 1 });
+    const plain = await metaInterp('guest-calls.ts', ['30'], { jit: false });
+    expect(r.out).toBe(plain.out);
+  });
+});
+
+describe('recursive interpreter helpers', () => {
+  test('are inlined max_unroll_recursion levels deep, then called', async () => {
+    const r = await metaInterp('recursive-helper.ts', ['50', '10']);
+    expect(r.out).toBe('2750\n'); // 50 * (10 + 9 + ... + 1)
+    // One `k <= 0` guard per inlined level, then the residual call.
+    expectLoopOps(r, { guard_false: 3, call_f: 1 });
+
+    const shallow = await metaInterp('recursive-helper.ts', ['50', '10'], { params: { max_unroll_recursion: 1 } });
+    expect(shallow.out).toBe('2750\n');
+    expectLoopOps(shallow, { guard_false: 1, call_f: 1 });
+  });
+});

@@ -8,8 +8,8 @@
 //   expectLoopOps(r, { float_sub: 1, guard_true: 1, new: 0 });
 //
 // Fixtures are interpreters in test/jit/fixtures/, given by file name (or by a
-// path). Op counts come from the traces the runtime hands to the backend, which
-// are the tracer's output as recorded (before any optimizer pass).
+// path). Op counts are taken on the traces as the tracer recorded them
+// (`compiledTraces[i].trace`, before any optimizer pass).
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ export interface MetaInterpOptions {
   readonly backend?: string;
   /** Testing: guards selected here fail even when their condition holds. */
   readonly forceGuardFailure?: (guard: GuardDescr) => boolean;
-  /** The optimizer the runtime applies before the backend (default: none). */
+  /** Replaces the optimizer applied before the backend (default: the loader's pipeline). */
   readonly optimize?: TraceOptimizer;
 }
 

@@ -1,0 +1,28 @@
+-- values and printing
+print(1, 1.0, -0.0, 0.1, 1/3, 100, 1e15, 1e16, 1e100, 2^53, 2^63, -2^63)
+print(123456789012, 1234567890123456, 0x10, 0xff, 0xA.8p1, 0x.1p4, 1e-5, 5e-324)
+print(nil, true, false, "str", 'single', [[long
+string]], [==[with ]] inside]==])
+print(type(1), type(1.5), type("s"), type(nil), type({}), type(print), type(true))
+print(math.type(1), math.type(1.0), math.type("1"), math.type(2^31))
+print(10 / 2, 7 / 2, 3 // 2, 3.0 // 2, -3 // 2, 3 % -2, -3 % 2, 3.5 % 2, -3.5 % 2)
+print(2^10, 2^0.5, 10 // 0.0, -10 // 0.0, 0/0 ~= 0/0)
+print(1 == 1.0, "1" == 1, 0.1 + 0.2 == 0.3, 0.1 + 0.2)
+print(math.maxinteger, math.mininteger, math.maxinteger + 1, math.mininteger - 1)
+print(math.maxinteger * 2, math.mininteger // -1, math.mininteger % -1)
+print(9007199254740993, 9007199254740992 + 1, 2^53 + 1)
+print(-9223372036854775808, 9223372036854775807, 9223372036854775808)
+print(1e308 * 10, -1e308 * 10, math.huge, -math.huge)
+print(string.format("%.3f", 1/3), #"hello", "a" .. "b" .. 1 .. 2.0)
+print(10 == "10", "abc" < "abd", "Z" < "a", "" < "a", "abc" <= "abc")
+print(tostring(12), tostring(-0.0), tostring(1e300 * 1e10))
+print(3 | 5, 3 & 5, 3 ~ 5, ~0, 1 << 62, 1 << 63, 1 << 64, -1 >> 1, 2^31 | 0)
+print("10" + 5, "3.5" * 2, 10 .. 20, "0x10" + 0, " 12 " + 1)
+print(8 // 3, -8 // 3, 8 % 3, -8 % 3, 8 % -3, 8.0 % 3, -8 % 3.5)
+print(7 // 0.5, 2^-1, (-2)^2, -2^2, not nil, not 0)
+print(1 < 2, 1 < 1.5, 2.5 > 2, math.maxinteger < math.huge, math.mininteger < -2^63)
+print(math.maxinteger + 0.0 == 2^63, math.maxinteger == 2^63, -0.0 == 0.0)
+local a, b, c = 1, 2
+print(a, b, c)
+local x <const> = 42
+print(x * 2)

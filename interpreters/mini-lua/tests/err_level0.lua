@@ -1,0 +1,2 @@
+io.write("partial output\n")
+error("plain message", 0)

@@ -1,0 +1,2 @@
+print("x")
+local a = = 1

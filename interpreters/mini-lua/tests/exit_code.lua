@@ -1,0 +1,2 @@
+print("exiting")
+os.exit(3)

@@ -1,0 +1,3 @@
+local M = {}
+function M.greet(n) return "hello " .. n end
+return M

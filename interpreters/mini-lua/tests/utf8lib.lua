@@ -1,0 +1,7 @@
+print(utf8.char(72, 228, 8364, 128512))
+print(utf8.len("häll€"), #"häll€")
+for p, c in utf8.codes("aé€") do io.write(p, ":", c, " ") end print()
+print(utf8.codepoint("häll€", 1, -1))
+print(utf8.offset("aé€x", 3), utf8.offset("aé€x", -1))
+print(utf8.len("\xff"), utf8.charpattern)
+for c in ("aé€"):gmatch(utf8.charpattern) do io.write(#c, " ") end print()

@@ -1,0 +1,182 @@
+// Loop peeling (PyPy's unroll.py, LuaJIT's copy-substitution in lj_opt_loop.c):
+// one iteration of a loop trace becomes a preamble, followed by a copy of the
+// body that is the loop proper. The pass itself removes nothing; its value comes
+// from the passes after it, which see the preamble's facts (guards passed,
+// invariant loads and pure results computed) while optimizing the loop, so
+// loop-invariant work and guards run once, in the preamble.
+//
+//   before                                    after
+//   [i0, i1]                                  [i0, i1]
+//   label(i0, i1, descr=target:L0)            label(i0, i1, descr=target:L0)
+//   i2 = int_mul(i1, 3)                       i2 = int_mul(i1, 3)
+//   i3 = int_sub(i0, i2)                      i3 = int_sub(i0, i2)
+//   i4 = int_gt(i3, 0)                        i4 = int_gt(i3, 0)
+//   guard_true(i4, descr=guard:1) [i3]        guard_true(i4, descr=guard:1) [i3]
+//   jump(i3, i1, descr=target:L0)             label(i3, descr=target:L0.loop)
+//                                             i5 = int_mul(i1, 3)      <- CSE: i2
+//                                             i6 = int_sub(i3, i5)
+//                                             i7 = int_gt(i6, 0)
+//                                             guard_true(i7, descr=guard:1000001) [i6]
+//                                             jump(i6, descr=target:L0.loop)
+//
+// Input position k of the loop is FIXED when every iteration sees the same value
+// there, so the copy can use that value itself: the jump passes back the label's
+// own arg (J[k] is I[k], "invariant"), a constant, or an invariant input I[m].
+// The other positions are loop-carried.
+//
+// The second label, and how values get into it. Its args are the preamble's
+// jump values J[k] at the loop-carried positions, i.e. boxes computed in the
+// preamble (distinct ones: positions whose J[k] is the same box stay equal in
+// every iteration, because the copy passes subst(J[k]) for both, so they share
+// one arg). The label is entered by falling through from the preamble, where
+// those boxes already hold J, and by the final `jump(J'..., descr=T')`, which
+// overwrites them (a parallel move, like any jump). So the second label's args
+// are the loop's phis: each box is defined once in the preamble and REDEFINED
+// by the label. This is exactly what verify.ts ([scope]: a later label's args
+// are boxes in scope, kept with everything before it) and the reference backend
+// (a label emits no code; a jump writes its args' slots) accept, with no new op
+// and no change to either.
+//
+// Contract for the passes after this one: knowledge about a box defined before
+// the second label holds after it, EXCEPT for the label's own args, whose
+// preamble value is only their value in the first loop iteration. At the second
+// label a pass must forget what it knows about those boxes: their constant
+// value, class and bounds, CSE entries that use them as an argument or have them
+// as result, and relations to them. Otherwise, e.g.
+//   preamble: i2 = int_sub(i0, 1); i3 = int_sub(i2, 1); label(i2, descr=L.loop)
+//   loop:     i4 = int_sub(i2, 1); ...; jump(i4, descr=L.loop)
+// CSE would replace i4 by i3, a value fixed at loop entry, and the counter
+// would stop moving.
+//
+// What the copy is. Every box defined after the first label gets a fresh box
+// from ctx.boxes; inputs are replaced by their fixed value or their label arg.
+// Every guard gets a new GuardDescr (the preamble keeps the original ops and
+// descriptors): id = original id + PEELED_GUARD_ID_OFFSET (so `guard:1000017` is
+// the loop's copy of guard 17 in logs; see peeledGuardOf), failures 0, no
+// bridge, and a resume snapshot equal to the original's but for the renamed
+// failArgs (frames, vable and virtuals refer to failArgs by index, which the
+// copy keeps). debug_merge_points are copied.
+//
+// What it must prove: nothing beyond the shape check. The copy is the second
+// iteration of the same trace over the same values, so any run of the result
+// performs the same ops on the same values as the original, and leaves through
+// the original guard (first iteration) or its copy (later ones) with the same
+// failArg values.
+//
+// Leaves alone: bridges (ctx.kind === 'bridge'), traces ending in `finish` or
+// in a jump to another loop's label, traces that already have a second label,
+// and traces whose first label is not exactly the trace inputs. It does not
+// find loop-invariant loop-carried values beyond the cases above (a J[k] that
+// is a pure function of invariants stays a label arg; PyPy's virtual state and
+// short preamble are not done here), and does not limit the size of the doubled
+// trace.
+
+import type { GuardDescr, TargetDescr } from '../ir/descr.js';
+import type { Box, Op, Trace, Value } from '../ir/trace.js';
+import type { OptContext, OptPass } from './pass.js';
+
+/**
+ * A guard copied into the peeled loop has the id of its original plus this.
+ * Guard ids come from a per-runtime counter that a pass cannot reach; originals
+ * are unique, so copies are unique too (until a runtime makes this many guards).
+ */
+export const PEELED_GUARD_ID_OFFSET = 1_000_000;
+
+export const unrollPass: OptPass = {
+  name: 'unroll',
+  description: 'peel one iteration off a loop, so later passes move invariant work and guards into the preamble',
+  run: (trace, ctx) => unroll(trace, ctx),
+};
+
+/** The loop's label and jump targets, when the trace is a loop this pass peels. */
+function peelable(trace: Trace, ctx: OptContext): TargetDescr | null {
+  if (ctx.kind !== 'loop') return null;
+  const ops = trace.ops;
+  const first = ops[0];
+  const last = ops[ops.length - 1];
+  if (ops.length < 2 || first.opcode !== 'label' || last.opcode !== 'jump' || last.descr !== first.descr) return null;
+  if (first.args.length !== trace.inputs.length) return null;
+  if (first.args.some((a, k) => a.tag !== 'box' || a.id !== trace.inputs[k].id)) return null;
+  for (let i = 1; i < ops.length - 1; i++) if (ops[i].opcode === 'label') return null;
+  return first.descr as TargetDescr;
+}
+
+function unroll(trace: Trace, ctx: OptContext): Trace {
+  const target = peelable(trace, ctx);
+  if (target === null) return trace;
+  const ops = trace.ops;
+  const inputs = trace.inputs;
+  const jump = ops[ops.length - 1];
+  const body = ops.slice(1, -1);
+
+  // Input id -> position, and the invariant positions (J[k] is I[k]).
+  const position = new Map<number, number>(inputs.map((b, k) => [b.id, k]));
+  const invariant = (m: number | undefined): boolean => m !== undefined && jump.args[m].tag === 'box' && (jump.args[m] as Box).id === inputs[m].id;
+
+  // In the copy, input k reads `loopValue[k]`: its fixed value, or the label arg
+  // that carries it. The label args are the distinct loop-carried J[k].
+  const loopValue: Value[] = [];
+  const labelArgs: Box[] = [];
+  const seen = new Set<number>();
+  for (const j of jump.args) {
+    const fixed = j.tag === 'const' || invariant(position.get(j.id));
+    loopValue.push(j);
+    if (!fixed && !seen.has((j as Box).id)) {
+      seen.add((j as Box).id);
+      labelArgs.push(j as Box);
+    }
+  }
+
+  const rename = new Map<number, Value>(inputs.map((b, k) => [b.id, loopValue[k]]));
+  const subst = (v: Value): Value => {
+    if (v.tag === 'const') return v;
+    const w = rename.get(v.id);
+    if (w === undefined) throw new Error(`unroll: box ${v.kind}${v.id} used before its definition`);
+    return w;
+  };
+
+  const peeledTarget: TargetDescr = { kind: 'target', name: `${target.name}.loop` };
+  const loop: Op[] = [{ opcode: 'label', args: labelArgs, result: null, descr: peeledTarget, failArgs: null }];
+  for (const op of body) loop.push(copyOp(op, subst, rename, ctx));
+  loop.push({ opcode: 'jump', args: labelArgs.map(subst), result: null, descr: peeledTarget, failArgs: null });
+
+  return { name: trace.name, inputs, ops: [...ops.slice(0, -1), ...loop] };
+}
+
+/** The copy of one body op: args through `subst`, a fresh result, a new GuardDescr for guards. */
+function copyOp(op: Op, subst: (v: Value) => Value, rename: Map<number, Value>, ctx: OptContext): Op {
+  const args = op.args.map(subst);
+  const failArgs = op.failArgs === null ? null : op.failArgs.map(subst);
+  let result: Box | null = null;
+  if (op.result !== null) {
+    result = ctx.boxes.box(op.result.kind);
+    rename.set(op.result.id, result);
+  }
+  let descr = op.descr;
+  if (descr !== null && descr.kind === 'guard') {
+    const copy: GuardDescr = {
+      kind: 'guard',
+      id: descr.id + PEELED_GUARD_ID_OFFSET,
+      resume: descr.resume === null || failArgs === null ? null : { ...descr.resume, failArgs },
+      failures: 0,
+      bridge: null,
+    };
+    descr = copy;
+  }
+  return { opcode: op.opcode, args, result, descr, failArgs };
+}
+
+/**
+ * The copy of `guard` in the peeled loop of `trace` (an output of this pass), or
+ * null if it has none: the guard after the second label whose id is the
+ * original's plus PEELED_GUARD_ID_OFFSET. For tests and logs.
+ */
+export function peeledGuardOf(trace: Trace, guard: GuardDescr): GuardDescr | null {
+  const second = trace.ops.findIndex((op, i) => i > 0 && op.opcode === 'label');
+  if (second < 0) return null;
+  for (let i = second + 1; i < trace.ops.length; i++) {
+    const d = trace.ops[i].descr;
+    if (d !== null && d.kind === 'guard' && d.id === guard.id + PEELED_GUARD_ID_OFFSET) return d;
+  }
+  return null;
+}
