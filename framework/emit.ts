@@ -2,7 +2,9 @@
 // transpiled code, `from 'metajit'` pointed at this framework, the portal wrapped
 // by its runner, `__metajit_decls` listing the top-level declarations, and each
 // write of a quasi-immutable field wrapped in a call that invalidates the traces
-// relying on it (`x.f = v` becomes `__metajit_qi(x.f = v, "C.f")`).
+// relying on it (`x.f = v` becomes `__metajit_qi(x.f = v, "C.f")`), and every
+// catch block starting with `__metajit_control(e)`, which rethrows the JIT's
+// control exceptions (jit/control.ts) so interpreter code never catches them.
 
 import ts from 'typescript';
 import type { CodeBundle } from './codewriter/bundle.js';
@@ -12,9 +14,9 @@ export function emitModule(sf: ts.SourceFile, mod: string, bundle: CodeBundle, f
   let js = ts.transpileModule(sf.getFullText(), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     fileName: sf.fileName,
-    transformers: { before: [instrumentQuasiImmutableWrites(writes)] },
+    transformers: { before: [instrumentQuasiImmutableWrites(writes), rethrowJitControlInCatches] },
   }).outputText.replace(/(from\s+)(['"])metajit\2/g, `$1'${frameworkUrl}'`);
-  if (writes.size > 0) js = `import { quasiImmutableWritten as __metajit_qi } from '${frameworkUrl}';\n${js}`;
+  js = `import { quasiImmutableWritten as __metajit_qi, rethrowJitControl as __metajit_control } from '${frameworkUrl}';\n${js}`;
   const names: string[] = [];
   for (const st of sf.statements) {
     if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.push(st.name.text);
@@ -45,3 +47,17 @@ function instrumentQuasiImmutableWrites(writes: ReadonlyMap<number, string>): ts
     return (sf) => (writes.size === 0 ? sf : (ts.visitEachChild(sf, visit, context)));
   };
 }
+
+/** `catch (e) { body }` becomes `catch (e) { __metajit_control(e); body }`. */
+const rethrowJitControlInCatches: ts.TransformerFactory<ts.SourceFile> = (context) => {
+  const f = context.factory;
+  const visit = (node: ts.Node): ts.Node => {
+    const out = ts.visitEachChild(node, visit, context);
+    if (!ts.isCatchClause(out)) return out;
+    const decl = out.variableDeclaration ?? f.createVariableDeclaration('__metajit_e');
+    const name = ts.isIdentifier(decl.name) ? decl.name : f.createIdentifier('__metajit_e');
+    const check = f.createExpressionStatement(f.createCallExpression(f.createIdentifier('__metajit_control'), undefined, [name]));
+    return f.updateCatchClause(out, decl, f.updateBlock(out.block, [check, ...out.block.statements]));
+  };
+  return (sf) => ts.visitEachChild(sf, visit, context);
+};

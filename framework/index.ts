@@ -4,3 +4,5 @@ export type { JitDriverSpec } from './driver.js';
 export { hostWrite, hostWriteError, hostReadFile, hostReadFileBytes, HostError } from './host.js';
 /** Internal: called by loader-instrumented writes of quasi-immutable fields. */
 export { quasiImmutableWritten } from './quasi-immutable.js';
+/** Internal: inserted by the loader at the start of every catch block of interpreter code. */
+export { rethrowJitControl } from '../jit/control.js';

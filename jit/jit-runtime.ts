@@ -10,6 +10,7 @@
 // a green or a red, which the codewriter checks.
 
 import type { Backend, CompiledLoop, TraceExit } from './backend.js';
+import { ContinueRunningNormally, DoneWithThisFrame, PortalRaised } from './control.js';
 import { blackhole, framesFromSnapshot, type BlackholeFrame, type BlackholeResult } from './blackhole.js';
 import type { CallDescr, FieldDescr, GuardDescr, TargetDescr } from './ir/descr.js';
 import type { Trace } from './ir/trace.js';
@@ -20,16 +21,6 @@ import { JitStats } from './stats.js';
 import { Tracer, type TraceOutcome } from './tracer.js';
 import { fits, readSlots, writeSlots, type VableLayout } from './resume/virtualizable.js';
 import { materialize } from './resume/materialize.js';
-
-/** Unwinds the portal's JS frame; the runner re-enters the portal with `args`. */
-export class ContinueRunningNormally {
-  constructor(readonly runtime: JitRuntime, readonly args: unknown[]) {}
-}
-
-/** Unwinds the portal's JS frame; the runner returns `value` from the portal. */
-export class DoneWithThisFrame {
-  constructor(readonly runtime: JitRuntime, readonly value: unknown) {}
-}
 
 /** Optimizes a trace before it reaches the backend (the optimizer pipeline). */
 export type TraceOptimizer = (trace: Trace, kind: 'loop' | 'bridge') => Trace;
@@ -116,6 +107,7 @@ export class JitRuntime {
           continue;
         }
         if (e instanceof DoneWithThisFrame && e.runtime === this) return e.value;
+        if (e instanceof PortalRaised && e.runtime === this) throw e.value;
         throw e;
       }
     }
@@ -161,6 +153,8 @@ export class JitRuntime {
   }
 
   private pendingDeps = new Set<FieldDescr>();
+  /** Bridges of a guard that could not be compiled (aborted, or the portal returned). */
+  private readonly bridgeAborts = new WeakMap<GuardDescr, number>();
 
   private traceLoop(cell: KeyCell, greens: unknown[], args: unknown[]): never {
     const target: TargetDescr = { kind: 'target', name: `L${this.nextTrace++}` };
@@ -190,7 +184,11 @@ export class JitRuntime {
       this.pendingDeps.clear();
       return this.continueAt(outcome.greens, outcome.reds);
     }
-    if (outcome.kind === 'aborted') guard.failures = -this.options.params.bridge_threshold * 4;
+    // No bridge this time: try again after another bridge_threshold failures,
+    // at most max_aborts times.
+    const aborts = (this.bridgeAborts.get(guard) ?? 0) + 1;
+    this.bridgeAborts.set(guard, aborts);
+    guard.failures = aborts >= this.options.params.max_aborts ? -Infinity : 0;
     return this.afterFailedTrace(outcome);
   }
 
@@ -224,7 +222,7 @@ export class JitRuntime {
 
   private afterFailedTrace(outcome: Exclude<TraceOutcome, { kind: 'done' }>): never {
     if (outcome.kind === 'returned') throw new DoneWithThisFrame(this, outcome.value);
-    if (outcome.kind === 'raised') throw outcome.value;
+    if (outcome.kind === 'raised') throw new PortalRaised(this, outcome.value);
     this.stats.aborts++;
     this.stats.abortReasons.set(outcome.reason, (this.stats.abortReasons.get(outcome.reason) ?? 0) + 1);
     this.options.log?.aborted(outcome.reason, outcome.location);
@@ -270,7 +268,13 @@ export class JitRuntime {
 
   private finishInBlackhole(frames: BlackholeFrame[], pending: { value: unknown } | null): never {
     this.stats.blackholes++;
-    const r: BlackholeResult = blackhole(frames, pending, { quasiImmutableWritten: (d) => this.quasiImmutableWritten(d) });
+    let r: BlackholeResult;
+    try {
+      r = blackhole(frames, pending, { quasiImmutableWritten: (d) => this.quasiImmutableWritten(d) });
+    } catch (e) {
+      // The exception left the portal frame in the blackhole: it leaves the portal.
+      throw e instanceof PortalRaised ? e : new PortalRaised(this, e);
+    }
     if (r.kind === 'return') throw new DoneWithThisFrame(this, r.value);
     return this.continueAt(r.greens, r.reds);
   }

@@ -102,6 +102,7 @@ export class Tracer {
   /** Traces a bridge from a failing guard: frames rebuilt from its resume data. */
   traceBridge(snapshot: ResumeSnapshot, failArgs: readonly Value[], values: readonly unknown[]): TraceOutcome {
     this.mode = { kind: 'bridge' };
+    this.lastLocation = snapshot.location ?? '';
     this.inputs = failArgs.map((v) => this.boxes.box(v.kind));
     const virtual = this.allocateVirtuals(snapshot);
     const valueOf = (k: number): Value => virtual.get(k) ?? (failArgs[k].tag === 'const' ? failArgs[k] : this.inputs[k]);
@@ -181,7 +182,7 @@ export class Tracer {
     });
     const v = this.vable;
     const vable = v ? { obj: indexOf(v.obj), layout: v.layout, values: v.values.map(indexOf) } : null;
-    const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs, vable, virtuals: [] }, failures: 0, bridge: null };
+    const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs, vable, virtuals: [], location: this.lastLocation }, failures: 0, bridge: null };
     this.ops.push({ opcode, args, result: null, descr, failArgs });
   }
 

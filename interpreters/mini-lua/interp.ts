@@ -967,6 +967,9 @@ function forLoopSlow(R: LuaValue[], a: number, st: ForState): boolean {
 // ---------------------------------------------------------------------------
 // The dispatch loop: the JIT portal. Greens: pc, proto. Reds: frame, L.
 
+// Case labels are numeric literals (with the opcode name in a comment): V8 compiles a
+// switch over Smi literals to a jump table, but over imported constants to a chain of
+// comparisons (measured: 3x slower dispatch).
 export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): void {
   let R = frame.regs;
   let code = proto.code;
@@ -979,45 +982,45 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
     const a = (ins >>> 8) & 0xff;
     let nf: Frame | null = null;
     switch (op) {
-      case OP_MOVE:
+      case 0 /* OP_MOVE */:
         R[a] = R[(ins >>> 16) & 0xff];
         pc++;
         continue;
-      case OP_LOADK:
+      case 1 /* OP_LOADK */:
         R[a] = K[ins >>> 16];
         pc++;
         continue;
-      case OP_LOADNIL: {
+      case 2 /* OP_LOADNIL */: {
         const b = (ins >>> 16) & 0xff;
         for (let i = 0; i <= b; i++) R[a + i] = null;
         pc++;
         continue;
       }
-      case OP_LOADBOOL:
+      case 3 /* OP_LOADBOOL */:
         R[a] = ((ins >>> 16) & 0xff) !== 0;
         pc += ins >>> 24 !== 0 ? 2 : 1;
         continue;
-      case OP_GETUPVAL:
+      case 4 /* OP_GETUPVAL */:
         R[a] = frame.closure.upvals[(ins >>> 16) & 0xff].v;
         pc++;
         continue;
-      case OP_SETUPVAL:
+      case 5 /* OP_SETUPVAL */:
         frame.closure.upvals[(ins >>> 16) & 0xff].v = R[a];
         pc++;
         continue;
-      case OP_GETBOX:
+      case 6 /* OP_GETBOX */:
         R[a] = (R[(ins >>> 16) & 0xff] as Box).v;
         pc++;
         continue;
-      case OP_SETBOX:
+      case 7 /* OP_SETBOX */:
         (R[a] as Box).v = R[(ins >>> 16) & 0xff];
         pc++;
         continue;
-      case OP_NEWBOX:
+      case 8 /* OP_NEWBOX */:
         R[a] = new Box(R[a]);
         pc++;
         continue;
-      case OP_GETTABUP: {
+      case 9 /* OP_GETTABUP */: {
         const t = frame.closure.upvals[(ins >>> 16) & 0xff].v;
         const key = K[ins >>> 24] as string;
         if (t instanceof LuaTable) {
@@ -1031,7 +1034,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = indexSlow(L, frame, t, key, a);
         break;
       }
-      case OP_GETTABLE: {
+      case 11 /* OP_GETTABLE */: {
         const t = R[(ins >>> 16) & 0xff];
         const k = R[ins >>> 24];
         if (t instanceof LuaTable) {
@@ -1045,7 +1048,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = indexSlow(L, frame, t, k, a);
         break;
       }
-      case OP_GETFIELD: {
+      case 12 /* OP_GETFIELD */: {
         const t = R[(ins >>> 16) & 0xff];
         const key = K[ins >>> 24] as string;
         if (t instanceof LuaTable) {
@@ -1059,7 +1062,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = indexSlow(L, frame, t, key, a);
         break;
       }
-      case OP_SELF: {
+      case 16 /* OP_SELF */: {
         const t = R[(ins >>> 16) & 0xff];
         const key = K[ins >>> 24] as string;
         R[a + 1] = t;
@@ -1074,7 +1077,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = indexSlow(L, frame, t, key, a);
         break;
       }
-      case OP_SETTABLE: {
+      case 13 /* OP_SETTABLE */: {
         const t = R[a];
         const k = R[(ins >>> 16) & 0xff];
         const v = R[ins >>> 24];
@@ -1097,7 +1100,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = setSlow(L, frame, t, k, v);
         break;
       }
-      case OP_SETFIELD: {
+      case 14 /* OP_SETFIELD */: {
         const t = R[a];
         const key = K[(ins >>> 16) & 0xff] as string;
         const v = R[ins >>> 24];
@@ -1112,7 +1115,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = setSlow(L, frame, t, key, v);
         break;
       }
-      case OP_SETTABUP: {
+      case 10 /* OP_SETTABUP */: {
         const t = frame.closure.upvals[a].v;
         const key = K[(ins >>> 16) & 0xff] as string;
         const v = R[ins >>> 24];
@@ -1127,12 +1130,12 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = setSlow(L, frame, t, key, v);
         break;
       }
-      case OP_NEWTABLE:
+      case 15 /* OP_NEWTABLE */:
         R[a] = new LuaTable();
         pc++;
         continue;
-      case OP_ARITH + B_ADD:
-      case OP_ARITHK + B_ADD: {
+      case 48 /* OP_ARITH + B_ADD */:
+      case 60 /* OP_ARITHK + B_ADD */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_ADD ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1147,8 +1150,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_ADD, x, y, a, false);
         break;
       }
-      case OP_ARITH + B_SUB:
-      case OP_ARITHK + B_SUB: {
+      case 49 /* OP_ARITH + B_SUB */:
+      case 61 /* OP_ARITHK + B_SUB */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_SUB ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1163,8 +1166,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_SUB, x, y, a, false);
         break;
       }
-      case OP_ARITH + B_MUL:
-      case OP_ARITHK + B_MUL: {
+      case 50 /* OP_ARITH + B_MUL */:
+      case 62 /* OP_ARITHK + B_MUL */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_MUL ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1179,8 +1182,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_MUL, x, y, a, false);
         break;
       }
-      case OP_ARITH + B_DIV:
-      case OP_ARITHK + B_DIV: {
+      case 53 /* OP_ARITH + B_DIV */:
+      case 65 /* OP_ARITHK + B_DIV */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_DIV ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1192,8 +1195,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_DIV, x, y, a, false);
         break;
       }
-      case OP_ARITH + B_MOD:
-      case OP_ARITHK + B_MOD: {
+      case 51 /* OP_ARITH + B_MOD */:
+      case 63 /* OP_ARITHK + B_MOD */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_MOD ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1215,8 +1218,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_MOD, x, y, a, false);
         break;
       }
-      case OP_ARITH + B_IDIV:
-      case OP_ARITHK + B_IDIV: {
+      case 54 /* OP_ARITH + B_IDIV */:
+      case 66 /* OP_ARITHK + B_IDIV */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_IDIV ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1235,8 +1238,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_IDIV, x, y, a, false);
         break;
       }
-      case OP_ARITH + B_POW:
-      case OP_ARITHK + B_POW: {
+      case 52 /* OP_ARITH + B_POW */:
+      case 64 /* OP_ARITHK + B_POW */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_POW ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1248,16 +1251,16 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_POW, x, y, a, false);
         break;
       }
-      case OP_ARITH + B_BAND:
-      case OP_ARITH + B_BAND + 1:
-      case OP_ARITH + B_BAND + 2:
-      case OP_ARITH + B_BAND + 3:
-      case OP_ARITH + B_SHR:
-      case OP_ARITHK + B_BAND:
-      case OP_ARITHK + B_BAND + 1:
-      case OP_ARITHK + B_BAND + 2:
-      case OP_ARITHK + B_BAND + 3:
-      case OP_ARITHK + B_SHR: {
+      case 55 /* OP_ARITH + B_BAND */:
+      case 56 /* OP_ARITH + B_BAND + 1 */:
+      case 57 /* OP_ARITH + B_BAND + 2 */:
+      case 58 /* OP_ARITH + B_BAND + 3 */:
+      case 59 /* OP_ARITH + B_SHR */:
+      case 67 /* OP_ARITHK + B_BAND */:
+      case 68 /* OP_ARITHK + B_BAND + 1 */:
+      case 69 /* OP_ARITHK + B_BAND + 2 */:
+      case 70 /* OP_ARITHK + B_BAND + 3 */:
+      case 71 /* OP_ARITHK + B_SHR */: {
         const isK = op >= OP_ARITHK;
         const bop = op - (isK ? OP_ARITHK : OP_ARITH);
         const x = R[(ins >>> 16) & 0xff];
@@ -1270,7 +1273,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, bop, x, y, a, false);
         break;
       }
-      case OP_UNM: {
+      case 17 /* OP_UNM */: {
         const x = R[(ins >>> 16) & 0xff];
         if (typeof x === 'number') {
           R[a] = -x + 0;
@@ -1280,13 +1283,13 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_ADD, x, x, a, true);
         break;
       }
-      case OP_NOT: {
+      case 18 /* OP_NOT */: {
         const x = R[(ins >>> 16) & 0xff];
         R[a] = x === null || x === false;
         pc++;
         continue;
       }
-      case OP_LEN: {
+      case 19 /* OP_LEN */: {
         const x = R[(ins >>> 16) & 0xff];
         if (typeof x === 'string') {
           R[a] = x.length;
@@ -1304,7 +1307,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = lenSlow(L, frame, x, a);
         break;
       }
-      case OP_BNOT: {
+      case 20 /* OP_BNOT */: {
         const x = R[(ins >>> 16) & 0xff];
         if (typeof x === 'number' && (x | 0) === x) {
           R[a] = ~x;
@@ -1314,7 +1317,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = arithSlow(L, frame, B_BAND, x, x, a, true);
         break;
       }
-      case OP_CONCAT: {
+      case 21 /* OP_CONCAT */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = R[ins >>> 24];
         if (typeof x === 'string' && typeof y === 'string') {
@@ -1325,13 +1328,13 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = concatSlow(L, frame, x, y, a);
         break;
       }
-      case OP_JMP: {
+      case 22 /* OP_JMP */: {
         const off = ins >> 8;
         pc += 1 + off;
         if (off < 0) driver.canEnterJit(pc, proto, frame, L);
         continue;
       }
-      case OP_EQ: {
+      case 23 /* OP_EQ */: {
         const x = R[a];
         const y = R[(ins >>> 16) & 0xff];
         let res: boolean;
@@ -1349,7 +1352,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         } else pc += 2;
         continue;
       }
-      case OP_EQK: {
+      case 26 /* OP_EQK */: {
         const x = R[a];
         const y = K[(ins >>> 16) & 0xff];
         let res: boolean;
@@ -1367,12 +1370,12 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         } else pc += 2;
         continue;
       }
-      case OP_LT:
-      case OP_LE:
-      case OP_LTK:
-      case OP_LEK:
-      case OP_GTK:
-      case OP_GEK: {
+      case 24 /* OP_LT */:
+      case 25 /* OP_LE */:
+      case 27 /* OP_LTK */:
+      case 28 /* OP_LEK */:
+      case 29 /* OP_GTK */:
+      case 30 /* OP_GEK */: {
         let x: LuaValue;
         let y: LuaValue;
         if (op === OP_LT || op === OP_LE) {
@@ -1398,7 +1401,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = cmpSlow(L, frame, x, y, isLe);
         break;
       }
-      case OP_TEST: {
+      case 31 /* OP_TEST */: {
         const x = R[a];
         const res = x !== null && x !== false;
         if (res === ins >>> 24 > 0) {
@@ -1408,7 +1411,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         } else pc += 2;
         continue;
       }
-      case OP_CALL: {
+      case 32 /* OP_CALL */: {
         const b = (ins >>> 16) & 0xff;
         const nargs = b === 0 ? frame.top - a - 1 : b - 1;
         const nwant = (ins >>> 24) - 1;
@@ -1434,7 +1437,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = callAt(L, frame, a, nargs, nwant);
         break;
       }
-      case OP_TAILCALL: {
+      case 33 /* OP_TAILCALL */: {
         const b = (ins >>> 16) & 0xff;
         const nargs = b === 0 ? frame.top - a - 1 : b - 1;
         const fn = R[a];
@@ -1455,15 +1458,15 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = callAt(L, frame, a, nargs, -1);
         break;
       }
-      case OP_RETURN: {
+      case 34 /* OP_RETURN */: {
         const b = (ins >>> 16) & 0xff;
         const n = b === 0 ? frame.top - a : b - 1;
         nf = postReturn(L, frame, a, n);
         if (nf === null) return;
         break;
       }
-      case OP_RETURN0:
-      case OP_RETURN1: {
+      case 45 /* OP_RETURN0 */:
+      case 46 /* OP_RETURN1 */: {
         if (frame.kind === K_NORMAL && frame.tbc === null) {
           const parent = frame.parent as Frame;
           const P = parent.regs;
@@ -1490,7 +1493,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         if (nf === null) return;
         break;
       }
-      case OP_FORPREP: {
+      case 35 /* OP_FORPREP */: {
         const init = R[a];
         const limit = R[a + 1];
         const step = R[a + 2];
@@ -1507,7 +1510,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         else pc++;
         continue;
       }
-      case OP_FORLOOP: {
+      case 36 /* OP_FORLOOP */: {
         const step = R[a + 2];
         if (typeof step === 'number') {
           const i = (R[a] as number) + step;
@@ -1525,10 +1528,10 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         } else pc++;
         continue;
       }
-      case OP_TFORPREP:
+      case 37 /* OP_TFORPREP */:
         pc += 1 + (ins >>> 16);
         continue;
-      case OP_TFORCALL: {
+      case 38 /* OP_TFORCALL */: {
         const c = ins >>> 24;
         R[a + 4] = R[a];
         R[a + 5] = R[a + 1];
@@ -1543,7 +1546,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         nf = callAt(L, frame, a + 4, 2, c);
         break;
       }
-      case OP_TFORLOOP: {
+      case 39 /* OP_TFORLOOP */: {
         const v = R[a + 4];
         if (v !== null) {
           R[a + 2] = v;
@@ -1552,7 +1555,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         } else pc++;
         continue;
       }
-      case OP_SETLIST: {
+      case 40 /* OP_SETLIST */: {
         const b = (ins >>> 16) & 0xff;
         const n = b === 0 ? frame.top - a - 1 : b;
         const t = R[a] as LuaTable;
@@ -1560,12 +1563,12 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         pc += 2;
         continue;
       }
-      case OP_CLOSURE: {
+      case 41 /* OP_CLOSURE */: {
         R[a] = makeClosure(proto.protos[ins >>> 16], frame.closure, R);
         pc++;
         continue;
       }
-      case OP_VARARG: {
+      case 42 /* OP_VARARG */: {
         const c = ins >>> 24;
         const va = frame.varargs;
         if (c === 0) {
@@ -1577,12 +1580,12 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         pc++;
         continue;
       }
-      case OP_TBC: {
+      case 43 /* OP_TBC */: {
         markTbc(L, frame, a);
         pc++;
         continue;
       }
-      case OP_CLOSE: {
+      case 44 /* OP_CLOSE */: {
         if (frame.tbc !== null) closeTbc(L, frame, a, null, false);
         pc++;
         continue;

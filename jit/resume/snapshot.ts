@@ -41,6 +41,8 @@ export interface ResumeSnapshot {
    * too (nested or cyclic). Resume materializes them first (materialize.ts).
    */
   readonly virtuals: readonly VirtualInfo[];
+  /** The guest location of the guard (for logs, e.g. a bridge's abort). */
+  readonly location?: string;
 }
 
 export type VirtualInfo =
