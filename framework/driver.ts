@@ -95,3 +95,16 @@ export function promote<T>(x: T): T {
 export function weAreJitted(): boolean {
   return false;
 }
+
+/**
+ * An array or typed array whose items never change after it is made (RPython's
+ * `_immutable_fields_ = ['code[*]']`): reads with a constant index from a
+ * constant array fold while tracing, so bytecode fetch disappears from traces.
+ * `readonly T[]` says the same for plain arrays; this is for typed arrays.
+ */
+export type ImmutableArray<A> = A & { readonly __metajitImmutableItems: true };
+
+/** Marks `items` as never changing again (identity at run time). */
+export function immutableArray<A>(items: A): ImmutableArray<A> {
+  return items as ImmutableArray<A>;
+}

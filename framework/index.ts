@@ -1,6 +1,6 @@
 // The public API of metajit for interpreter authors: `import { JitDriver, promote } from 'metajit'`.
-export { JitDriver, promote, weAreJitted } from './driver.js';
-export type { JitDriverSpec } from './driver.js';
+export { JitDriver, promote, weAreJitted, immutableArray } from './driver.js';
+export type { JitDriverSpec, ImmutableArray } from './driver.js';
 export { hostWrite, hostWriteError, hostReadFile, hostReadFileBytes, HostError } from './host.js';
 /** Internal: called by loader-instrumented writes of quasi-immutable fields. */
 export { quasiImmutableWritten } from './quasi-immutable.js';

@@ -8,6 +8,7 @@ export const ABORTS = {
   portal_returned: 'the portal returned while tracing (the guest loop ended)',
   invalidated: 'a quasi-immutable field the trace relies on changed while tracing',
   green_not_constant: 'a green could not be made constant',
+  virtualizable_shape: 'the loop closes on a virtualizable of another shape (array lengths differ)',
 } as const;
 
 export type AbortReason = keyof typeof ABORTS;

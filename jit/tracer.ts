@@ -20,7 +20,7 @@ import { BoxFactory, constOf, type Box, type Op, type Trace, type Value } from '
 import type { Insn, JitCode } from './jitcode.js';
 import type { JitParams } from './params.js';
 import type { FrameSnapshot, ResumeSnapshot } from './resume/snapshot.js';
-import { layoutOf, sameLayout, type VableLayout } from './resume/virtualizable.js';
+import { fits, layoutOf, sameLayout, type VableLayout } from './resume/virtualizable.js';
 
 /** The virtualizable while tracing: its object's value and the current value of each slot. */
 interface VableState {
@@ -507,7 +507,8 @@ export class Tracer {
       return null;
     }
     const layout = this.vable?.layout ?? null;
-    const jumpArgs = [...redOps.map((o) => this.val(f, o)), ...(this.vable?.values ?? [])];
+    const redVals = redOps.map((o) => this.val(f, o));
+    const jumpArgs = [...redVals, ...this.virtualizableAtJump(redVals, reds)];
     if (mode.kind === 'loop' && sameKey(mode.startKey!, greens)) {
       this.record('jump', jumpArgs, mode.target);
       return { kind: 'done', trace: this.finish(), greens, reds, layout };
@@ -520,6 +521,28 @@ export class Tracer {
     this.debugMergePoint(greens);
     f.pc++;
     return null;
+  }
+
+  /**
+   * The slot values a jump passes. When the virtualizable red is now another
+   * object than the one the trace started with (the interpreter switched
+   * frames), the old object gets its slots back and the new one's are read.
+   */
+  private virtualizableAtJump(redVals: Value[], reds: unknown[]): Value[] {
+    const v = this.vable;
+    const vd = this.env.virtualizable;
+    if (v === null || vd === null) return [];
+    const now = redVals[vd.redIndex];
+    if (now === v.obj) return v.values;
+    if (!fits(reds[vd.redIndex], v.layout)) throw new Abort('virtualizable_shape');
+    this.flushVirtualizable();
+    const arrays = new Map<FieldDescr, Value>();
+    return v.layout.slots.map((s) => {
+      if (s.index < 0) return this.record(`getfield_${s.kind}` as Opcode, [now], s.field)!;
+      let a = arrays.get(s.field);
+      if (!a) arrays.set(s.field, (a = this.record('getfield_r', [now], s.field)!));
+      return this.record(`getarrayitem_${s.kind}` as Opcode, [a, constOf('f', s.index)])!;
+    });
   }
 
   private debugMergePoint(greens: unknown[]): void {

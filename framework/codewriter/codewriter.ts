@@ -25,7 +25,7 @@ export function writeInterpreter(entry: string): { bundle: CodeBundle; program: 
   }
 }
 
-function writeBundle(ip: InterpreterProgram): CodeBundle {
+export function writeBundle(ip: InterpreterProgram): CodeBundle {
   const ctx = new WriterContext(ip.program, ip.checker, ip.files, ip.rootDir, ip.frameworkFile);
   collectClasses(ctx);
   const drivers = collectDrivers(ctx);

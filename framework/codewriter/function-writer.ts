@@ -476,6 +476,7 @@ export class FunctionWriter {
     if (!decl) throw errorAt(e, `cannot resolve '${e.text}'`);
     const sf = decl.getSourceFile();
     if (this.ctx.isHostFile(sf)) return this.constant(this.kindAt(e), { ref: this.ctx.symRef(decl) });
+    if (sf.isDeclarationFile && this.ctx.program.isSourceFileDefaultLibrary(sf)) return this.constant('r', { ref: { builtin: e.text } });
     if (!this.ctx.isInterpreterFile(sf)) throw errorAt(e, `'${e.text}' cannot be used as a value here`);
     if (ts.isVariableDeclaration(decl)) {
       const init = decl.initializer;
@@ -613,12 +614,18 @@ export class FunctionWriter {
     }
     if (k === ts.SyntaxKind.InstanceOfKeyword) {
       const cls = this.declOf(e.right);
-      if (!cls || !ts.isClassDeclaration(cls) || !cls.name) throw errorAt(e.right, 'instanceof needs a class');
-      if (!this.ctx.isInterpreterFile(cls.getSourceFile())) {
-        return this.call({ name: `instanceof ${cls.name.text}`, target: { ref: { builtin: 'metajit.isInstanceOf' } }, effect: 'elidable', canRaise: false, resultKind: 'i' },
-          [this.coerce(this.expr(e.left), 'r', e), this.constant('r', { ref: this.externalClassRef(cls) })]);
+      if (cls && ts.isClassDeclaration(cls) && cls.name && this.ctx.isInterpreterFile(cls.getSourceFile())) {
+        return this.op('instanceof', [this.coerce(this.expr(e.left), 'r', e)], 'i', this.ctx.classDescr(cls.name.text));
       }
-      return this.op('instanceof', [this.coerce(this.expr(e.left), 'r', e)], 'i', this.ctx.classDescr(cls.name.text));
+      let ref: SymRef;
+      if (cls && ts.isClassDeclaration(cls) && cls.name) ref = this.externalClassRef(cls);
+      else {
+        const name = dottedName(e.right);
+        if (name === null) throw errorAt(e.right, 'instanceof needs a class name');
+        ref = { builtin: name };
+      }
+      return this.call({ name: `instanceof ${'builtin' in ref ? ref.builtin : ref.name}`, target: { ref: { builtin: 'metajit.isInstanceOf' } }, effect: 'elidable', canRaise: false, resultKind: 'i' },
+        [this.coerce(this.expr(e.left), 'r', e), this.constant('r', { ref })]);
     }
     return this.arith(k, this.expr(e.left), this.expr(e.right), e, this.checker.getTypeAtLocation(e.left), this.checker.getTypeAtLocation(e.right));
   }

@@ -50,13 +50,18 @@ export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return mods !== undefined && mods.some((m) => m.kind === kind);
 }
 
-/** True for a TS type `readonly T[]` / `ReadonlyArray<T>`: its items never change. */
+/**
+ * True when an array's items never change: `readonly T[]` / `ReadonlyArray<T>`,
+ * or `ImmutableArray<A>` from metajit (for typed arrays).
+ */
 export function isReadonlyArrayType(checker: ts.TypeChecker, t: ts.Type): boolean {
+  if (checker.getPropertyOfType(t, '__metajitImmutableItems') !== undefined) return true;
   const sym = t.getSymbol();
   return sym !== undefined && sym.getName() === 'ReadonlyArray' && checker.isArrayLikeType(t);
 }
 
 export function isArrayLike(checker: ts.TypeChecker, t: ts.Type): boolean {
+  if (t.isIntersection()) return t.types.some((m) => isArrayLike(checker, m));
   if (checker.isArrayLikeType(t) && !(t.flags & ts.TypeFlags.StringLike)) return true;
   const name = t.getSymbol()?.getName() ?? '';
   return /^(Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float32|Float64)Array$/.test(name);
