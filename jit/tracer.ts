@@ -108,7 +108,10 @@ export class Tracer {
     const valueOf = (k: number): Value => virtual.get(k) ?? (failArgs[k].tag === 'const' ? failArgs[k] : this.inputs[k]);
     for (const f of snapshot.frames) this.frames.push(this.frameFrom(f, valueOf, values));
     const v = snapshot.vable;
-    if (v) this.vable = { obj: valueOf(v.obj), layout: v.layout, values: v.values.map(valueOf) };
+    if (v) {
+      this.vable = { obj: valueOf(v.obj), layout: v.layout, values: v.values.map(valueOf) };
+      for (const a of v.arrays) this.vableArrays.set(valueOf(a.at), a.base);
+    }
     return this.run();
   }
 
@@ -181,7 +184,8 @@ export class Tracer {
       return { code: f.code, pc: at, regs, values: regs.map((r) => indexOf(f.regs[r])) };
     });
     const v = this.vable;
-    const vable = v ? { obj: indexOf(v.obj), layout: v.layout, values: v.values.map(indexOf) } : null;
+    const arrays = [...this.vableArrays].filter(([a]) => index.has(a)).map(([a, base]) => ({ at: index.get(a)!, base }));
+    const vable = v ? { obj: indexOf(v.obj), layout: v.layout, values: v.values.map(indexOf), arrays } : null;
     const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs, vable, virtuals: [], location: this.lastLocation }, failures: 0, bridge: null };
     this.ops.push({ opcode, args, result: null, descr, failArgs });
   }

@@ -478,6 +478,8 @@ function isCaughtValue(ctx: FileContext, expr: ts.Expression): boolean {
 
 function isIndexable(ctx: FileContext, type: ts.Type): boolean {
   if ((type.flags & ts.TypeFlags.StringLike) !== 0) return true;
+  // ImmutableArray<A> from metajit is A & { brand }: indexable when A is.
+  if (type.isIntersection()) return type.types.some((m) => isIndexable(ctx, m));
   if (ctx.checker.isArrayType(type) || ctx.checker.isTupleType(type)) return true;
   const symbol = type.getSymbol();
   return symbol !== undefined && TYPED_ARRAYS.has(symbol.getName()) &&

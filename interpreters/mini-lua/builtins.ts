@@ -13,6 +13,7 @@ import * as mth from './lib_math.js';
 import * as osio from './lib_os.js';
 import * as co from './lib_coro.js';
 import * as utf from './lib_utf8.js';
+import * as dbg from './lib_debug.js';
 
 export const ID_PCALL = 1;
 export const ID_XPCALL = 2;
@@ -123,6 +124,14 @@ export const ID_UTF8_LEN = 110;
 export const ID_UTF8_OFFSET = 111;
 export const ID_UTF8_CODES = 112;
 export const ID_UTF8_CODES_ITER = 113;
+export const ID_DEBUG_TRACEBACK = 114;
+export const ID_DEBUG_GETINFO = 115;
+export const ID_DEBUG_SETHOOK = 116;
+export const ID_DEBUG_GETHOOK = 117;
+export const ID_DEBUG_GETMETATABLE = 118;
+export const ID_DEBUG_SETMETATABLE = 119;
+export const ID_DEBUG_GETLOCAL = 120;
+export const ID_DEBUG_GETUPVALUE = 121;
 export const FIRST_PLAIN = 10;
 export const ID_RESUME = ID_COROUTINE_RESUME;
 export const ID_YIELD = ID_COROUTINE_YIELD;
@@ -239,8 +248,16 @@ export const LIB_FUNCS: string[] = [
   'utf8.offset',
   'utf8.codes',
   '(utf8_codes_iter)',
+  'debug.traceback',
+  'debug.getinfo',
+  'debug.sethook',
+  'debug.gethook',
+  'debug.getmetatable',
+  'debug.setmetatable',
+  'debug.getlocal',
+  'debug.getupvalue',
 ];
-export const LIB_IDS: number[] = [1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113];
+export const LIB_IDS: number[] = [1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121];
 
 export function callBuiltin(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   L.curBuiltin = f;
@@ -349,6 +366,14 @@ export function callBuiltin(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number
     case 111 /* ID_UTF8_OFFSET */: return utf.u_offset(L, f, R, b, n);
     case 112 /* ID_UTF8_CODES */: return utf.u_codes(L, f, R, b, n);
     case 113 /* ID_UTF8_CODES_ITER */: return utf.u_codes_iter(L, f, R, b, n);
+    case 114 /* ID_DEBUG_TRACEBACK */: return dbg.d_traceback(L, f, R, b, n);
+    case 115 /* ID_DEBUG_GETINFO */: return dbg.d_getinfo(L, f, R, b, n);
+    case 116 /* ID_DEBUG_SETHOOK */: return dbg.d_sethook(L, f, R, b, n);
+    case 117 /* ID_DEBUG_GETHOOK */: return dbg.d_gethook(L, f, R, b, n);
+    case 118 /* ID_DEBUG_GETMETATABLE */: return dbg.d_getmetatable(L, f, R, b, n);
+    case 119 /* ID_DEBUG_SETMETATABLE */: return dbg.d_setmetatable(L, f, R, b, n);
+    case 120 /* ID_DEBUG_GETLOCAL */: return dbg.d_getlocal(L, f, R, b, n);
+    case 121 /* ID_DEBUG_GETUPVALUE */: return dbg.d_getupvalue(L, f, R, b, n);
     default: return 0;
   }
 }

@@ -202,8 +202,9 @@ class Compiler {
       }
     }
     const p = new Proto(
-      Int32Array.from(fs.code), fs.k, fs.protos, upIn, upIdx, upNames, np, info.isVararg, fs.maxStack + 1,
-      Int32Array.from(fs.lines), fs.names, this.chunk, info.line, info.name, new Int32Array(0),
+      Int32Array.from(fs.code), fs.k, fs.protos, upIn, upIdx, upNames,
+      np, info.isVararg, fs.maxStack + 1, Int32Array.from(fs.lines), fs.names, this.chunk, info.line,
+      info.name,
     );
     this.fs = saved;
     return p;

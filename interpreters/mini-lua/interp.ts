@@ -104,8 +104,10 @@ export function newLuaFrame(
   const p = cl.proto;
   const np = p.numParams;
   const ms = p.maxStack;
-  const regs: LuaValue[] = [];
-  for (let i = 0; i < ms; i++) regs.push(i < np && i < nargs ? src[argStart + i] : null);
+  const regs: LuaValue[] = new Array(ms);
+  const na = nargs < np ? nargs : np;
+  for (let i = 0; i < na; i++) regs[i] = src[argStart + i];
+  for (let i = na; i < ms; i++) regs[i] = null;
   let varargs: LuaValue[] = EMPTY;
   if (p.isVararg && nargs > np) {
     varargs = [];
@@ -695,16 +697,26 @@ function arithSlow(L: LuaState, frame: Frame, op: number, x: LuaValue, y: LuaVal
       try {
         frame.regs[dest] = unary ? unm(nx) : arithNum(op, nx, ny);
       } catch (e) {
-        if (e instanceof ArithError) throw rtError(L, e.msg);
+        if (e instanceof ArithError) {
+          // with a string operand the string library's metamethod (a builtin) raised it
+          if (typeof x === 'string' || typeof y === 'string') throw new LuaError(e.msg);
+          throw rtError(L, e.msg);
+        }
         throw e;
       }
       return frame;
     }
-  } else if (isNumOrStrNum(x) && isNumOrStrNum(y)) {
+  } else if (isNumVal(x) && isNumVal(y)) {
+    // (5.4 does not coerce strings for bitwise operators)
     try {
       frame.regs[dest] = unary ? bnot(x) : arithNum(op, x, y);
     } catch (e) {
       if (e instanceof ArithError) {
+        if (!isNumVal(x) || !isNumVal(y)) {
+          const w = 'perform bitwise operation on';
+          if (!isNumVal(x)) throw rtError(L, typeErrorMsg(x, w, opName(frame, 0)));
+          throw rtError(L, typeErrorMsg(y, w, opName(frame, 1)));
+        }
         const bad = toIntegerStrict(x) === null ? 0 : 1;
         const d = opName(frame, unary ? 0 : bad);
         throw rtError(L, 'number' + (d !== null ? ' (' + d + ')' : '') + ' has no integer representation');
@@ -898,7 +910,7 @@ function forPrepSlow(L: LuaState, R: LuaValue[], a: number): boolean {
     const i0 = i64Of(init);
     const l0 = i64Of(li);
     const s0 = i64Of(step);
-    let count;
+    let count: LInt;
     if (!stepNeg) {
       const diff = i64Sub(l0, i0);
       count = s0.hi === 0 && s0.lo === 1 ? diff : i64UDivMod(diff, s0)[0];
@@ -971,11 +983,13 @@ function forLoopSlow(R: LuaValue[], a: number, st: ForState): boolean {
 // switch over Smi literals to a jump table, but over imported constants to a chain of
 // comparisons (measured: 3x slower dispatch).
 export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): void {
-  let R = frame.regs;
-  let code = proto.code;
-  let K = proto.k;
   for (;;) {
     driver.jitMergePoint(pc, proto, frame, L);
+    // Derived from the greens and reds each time: nothing else may live across
+    // the merge point (the JIT re-enters the portal with just those).
+    const R = frame.regs;
+    const code = proto.code;
+    const K = proto.k;
     frame.pc = pc;
     const ins = code[pc];
     const op = ins & 0xff;
@@ -1320,7 +1334,18 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
       case 21 /* OP_CONCAT */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = R[ins >>> 24];
-        if (typeof x === 'string' && typeof y === 'string') {
+        if (typeof x === 'string') {
+          if (typeof y === 'string') {
+            R[a] = x + y;
+            pc++;
+            continue;
+          }
+          if (typeof y === 'number' && Number.isInteger(y)) {
+            R[a] = x + y;
+            pc++;
+            continue;
+          }
+        } else if (typeof y === 'string' && typeof x === 'number' && Number.isInteger(x)) {
           R[a] = x + y;
           pc++;
           continue;
@@ -1420,10 +1445,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           nf = newLuaFrame(L, fn, frame, R, a + 1, nargs, a, nwant, K_NORMAL);
           L.frame = nf;
           frame = nf;
-          R = nf.regs;
           proto = fn.proto;
-          code = proto.code;
-          K = proto.k;
           pc = 0;
           continue;
         }
@@ -1447,10 +1469,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           t.handler = frame.handler;
           L.frame = t;
           frame = t;
-          R = t.regs;
           proto = fn.proto;
-          code = proto.code;
-          K = proto.k;
           pc = 0;
           continue;
         }
@@ -1482,10 +1501,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           }
           L.frame = parent;
           frame = parent;
-          R = parent.regs;
           proto = parent.closure.proto;
-          code = proto.code;
-          K = proto.k;
           pc = parent.pc + 1;
           continue;
         }
@@ -1596,10 +1612,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
     // a slow path returned the frame to continue in
     const f = nf as Frame;
     frame = f;
-    R = f.regs;
     proto = f.closure.proto;
-    code = proto.code;
-    K = proto.k;
     pc = f.pc + 1;
   }
 }

@@ -21,7 +21,7 @@ import { i64Norm, i64Add, i64Mul, i64Neg } from './int64.js';
 import { parseChunk } from './parser.js';
 import { compileChunk } from './compiler.js';
 import { LuaSyntaxError } from './lexer.js';
-import { writeOut, readFileBytes, dirName, joinPath, fileExists } from './host_extra.js';
+import { writeOut, readFileBytes, dirName, joinPath, fileExists } from './host_extra.host.js';
 import { setupStringMeta } from './lib_string.js';
 import { setupIo } from './lib_os.js';
 import { seedRandom } from './lib_math.js';

@@ -11,7 +11,7 @@ import { indexValue } from './interp.js';
 import {
   writeOut, writeErr, readFileBytes, writeFileBytes, removeFile, renameFile, tmpName, getEnv, cpuClock,
   nowMillis, localDate, makeTime,
-} from './host_extra.js';
+} from './host_extra.host.js';
 import { addressOf } from './lib_base.js';
 import { toDouble } from './value.js';
 

@@ -2,7 +2,7 @@
 // through indexValue/setIndexValue/lenValue like lua_geti/lua_seti.
 
 import { LuaTable } from './table.js';
-import { LuaBuiltin, LuaError, numberToString } from './value.js';
+import { LuaBuiltin, LuaError, LuaFunction, numberToString } from './value.js';
 import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { callValue, indexValue, setIndexValue, lenValue, lessThan, truthy } from './interp.js';
@@ -272,7 +272,7 @@ export function t_sort(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   if (len > 1) {
     if (len >= 0x7fffffff) throw argError(L, 0, 'sort', 'array too big');
     const cmp = arg(R, b, n, 1);
-    if (cmp !== null && !(cmp instanceof Object && typeNameMeta(L, cmp) === 'function')) {
+    if (cmp !== null && !(cmp instanceof LuaFunction)) {
       throw typeError(L, R, b, n, 1, 'sort', 'function');
     }
     const direct = t.metatable === null && t.arr.length === len;

@@ -7,7 +7,7 @@ import type { LuaValue } from './value.js';
 import { openLibs, compileLua, tostr } from './lib_base.js';
 import { callValue, toLuaError, getMetatable } from './interp.js';
 import { LuaSyntaxError } from './lexer.js';
-import { writeErr, writeOut, textToBytes } from './host_extra.js';
+import { writeErr, writeOut, textToBytes, flushStdout } from './host_extra.host.js';
 import { typeName } from './value.js';
 import { LuaFile, flushFile } from './lib_os.js';
 import { LuaTable } from './table.js';
@@ -34,11 +34,63 @@ function flushFiles(L: LuaState): void {
   if (out instanceof LuaFile) flushFile(out);
 }
 
-export function main(argv: readonly string[]): number {
-  if (argv.length === 0) {
-    writeErr('usage: lua script [args]\n');
-    return 1;
+/** The interactive prompt (`lua` with no script): statements or expressions, line by line. */
+function repl(): number {
+  const L = new LuaState(Date.now());
+  openLibs(L, [], '');
+  writeOut('Lua 5.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio (mini-lua)\n');
+  for (;;) {
+    writeOut('> ');
+    flushStdout();
+    let line = L.stdin.readLine(false);
+    if (line === null) {
+      writeOut('\n');
+      return 0;
+    }
+    let cl: LuaClosure | null = null;
+    for (;;) {
+      try {
+        cl = compileLua(L, 'return ' + line, '=stdin', L.globals);
+        break;
+      } catch (e) {
+        if (!(e instanceof LuaSyntaxError)) throw e;
+      }
+      try {
+        cl = compileLua(L, line, '=stdin', L.globals);
+        break;
+      } catch (e) {
+        if (!(e instanceof LuaSyntaxError)) throw e;
+        if (e.msg.endsWith('<eof>')) {
+          writeOut('>> ');
+          flushStdout();
+          const more = L.stdin.readLine(false);
+          if (more !== null) {
+            line = line + '\n' + more;
+            continue;
+          }
+        }
+        writeErr(e.msg + '\n');
+        break;
+      }
+    }
+    if (cl === null) continue;
+    try {
+      const res = callValue(L, cl, []);
+      if (res.length > 0) {
+        const parts: string[] = [];
+        for (let i = 0; i < res.length; i++) parts.push(tostr(L, res[i]));
+        writeOut(parts.join('\t') + '\n');
+      }
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.code;
+      const err = toLuaError(L, e);
+      writeErr(errorText(L, err.value) + '\nstack traceback:\n\t[C]: in ?\n');
+    }
   }
+}
+
+export function main(argv: readonly string[]): number {
+  if (argv.length === 0) return repl();
   const script = argv[0];
   const args: string[] = [];
   for (let i = 1; i < argv.length; i++) args.push(textToBytes(argv[i]));

@@ -1,6 +1,6 @@
 // String -> number conversion with Lua's rules (lexer numerals and tonumber).
 
-import { i64Add, i64Lt, i64Neg, i64Norm, i64Shl, i64Mul, i64Eq, TWO63 } from './int64.js';
+import { i64Add, i64ULt, i64Neg, i64Norm, i64Shl, i64Mul, i64Eq, TWO63 } from './int64.js';
 import { LInt, mkFloat } from './value.js';
 import type { LuaValue } from './value.js';
 
@@ -49,7 +49,7 @@ export function strToNumber(s: string): LuaValue {
     let overflow = false;
     for (let p = j; p < n; p++) {
       const d = s.charCodeAt(p) - 48;
-      if (!i64Lt(x, MAXBY10) && (!i64Eq(x, MAXBY10) || d > 7 + (neg ? 1 : 0))) {
+      if (!i64ULt(x, MAXBY10) && (!i64Eq(x, MAXBY10) || d > 7 + (neg ? 1 : 0))) {
         overflow = true;
         break;
       }

@@ -13,6 +13,7 @@
 // local's register holds a Box (see value.ts): NEWBOX creates the cell at the
 // declaration (a fresh one per loop iteration), GETBOX/SETBOX read and write it.
 
+import { immutableArray, type ImmutableArray } from 'metajit';
 import type { LuaValue } from './value.js';
 
 export const OP_MOVE = 0;
@@ -78,32 +79,37 @@ export const OP_NAMES: string[] = [
   'ADDK', 'SUBK', 'MULK', 'MODK', 'POWK', 'DIVK', 'IDIVK', 'BANDK', 'BORK', 'BXORK', 'SHLK', 'SHRK',
 ];
 
+/**
+ * A compiled function. Every field is immutable, including the items of the arrays
+ * (readonly T[]; the Int32Arrays are never written after compilation -- switch them to
+ * metajit's ImmutableArray once the subset checker accepts it): with `proto` green,
+ * traces can fold instruction fetch, constants and upvalue descriptors.
+ */
 export class Proto {
-  readonly code: Int32Array;
-  readonly k: LuaValue[];
-  readonly protos: Proto[];
+  readonly code: ImmutableArray<Int32Array>;
+  readonly k: readonly LuaValue[];
+  readonly protos: readonly Proto[];
   /** Per upvalue: 1 = capture the box in the enclosing frame's register, 0 = its upvalue. */
   readonly upInStack: Int32Array;
   readonly upIndex: Int32Array;
-  readonly upNames: string[];
+  readonly upNames: readonly string[];
   readonly numParams: number;
   readonly isVararg: boolean;
   readonly maxStack: number;
   /** Source line of each instruction. */
   readonly lines: Int32Array;
   /** Two operand descriptions per instruction, for error messages ("local 'x'"). */
-  readonly names: (string | null)[];
+  readonly names: readonly (string | null)[];
   readonly source: string;
   readonly lineDefined: number;
   readonly name: string;
-  /** Registers of captured parameters (boxed on entry). */
-  readonly boxedParams: Int32Array;
   constructor(
-    code: Int32Array, k: LuaValue[], protos: Proto[], upInStack: Int32Array, upIndex: Int32Array, upNames: string[],
-    numParams: number, isVararg: boolean, maxStack: number, lines: Int32Array, names: (string | null)[],
-    source: string, lineDefined: number, name: string, boxedParams: Int32Array,
+    code: Int32Array, k: readonly LuaValue[], protos: readonly Proto[],
+    upInStack: Int32Array, upIndex: Int32Array, upNames: readonly string[],
+    numParams: number, isVararg: boolean, maxStack: number, lines: Int32Array,
+    names: readonly (string | null)[], source: string, lineDefined: number, name: string,
   ) {
-    this.code = code;
+    this.code = immutableArray(code);
     this.k = k;
     this.protos = protos;
     this.upInStack = upInStack;
@@ -117,7 +123,6 @@ export class Proto {
     this.source = source;
     this.lineDefined = lineDefined;
     this.name = name;
-    this.boxedParams = boxedParams;
   }
 }
 

@@ -1,9 +1,9 @@
 // Interpreter state: frames, threads, the Lua state, and error construction.
 
 import { LuaTable } from './table.js';
-import { Coroutine, LuaClosure, LuaError, typeName, FrameLike } from './value.js';
+import { Coroutine, LuaClosure, LuaError, typeName } from './value.js';
 import type { LuaValue, LuaBuiltin } from './value.js';
-import { StdinReader } from './host_extra.js';
+import { StdinReader } from './host_extra.host.js';
 
 // Frame kinds: what happens to a frame's results when it returns (and where error
 // unwinding stops).
@@ -21,8 +21,14 @@ export const MAX_HOST_DEPTH = 180;
  * One activation of a Lua function. `regs` is the register file (a virtualizable for
  * the JIT: `regs` and `pc` are what traces keep in machine registers).
  */
-export class Frame extends FrameLike {
+export class Frame {
+  /**
+   * Index of the instruction being executed (of the CALL, in a suspended caller).
+   * @virtualizable
+   */
+  pc: number;
   readonly closure: LuaClosure;
+  /** @virtualizable */
   readonly regs: LuaValue[];
   top: number = 0;
   readonly parent: Frame | null;
@@ -39,7 +45,6 @@ export class Frame extends FrameLike {
     closure: LuaClosure, regs: LuaValue[], parent: Frame | null, varargs: LuaValue[], retBase: number,
     nwant: number, kind: number, depth: number,
   ) {
-    super();
     this.closure = closure;
     this.regs = regs;
     this.parent = parent;

@@ -31,6 +31,7 @@
 import { i64ToString } from './int64.js';
 import type { Proto } from './proto.js';
 import type { LuaTable } from './table.js';
+import type { Frame } from './state.js';
 
 /** An integral-valued Lua float (1.0, -0.0, 2^60, 1e300). */
 export class LFloat {
@@ -106,13 +107,13 @@ export class Coroutine {
   status: number = CO_SUSPENDED;
   started: boolean = false;
   /** Top frame while suspended (its pc is the CALL of `yield`). */
-  frame: FrameLike | null = null;
+  frame: Frame | null = null;
   /** Where yield's results go when resumed. */
   yieldBase: number = 0;
   yieldWant: number = 0;
   /** The resumer: its thread, the frame that called resume and where results go. */
   prevThread: Coroutine | null = null;
-  resumerFrame: FrameLike | null = null;
+  resumerFrame: Frame | null = null;
   resumeBase: number = 0;
   resumeWant: number = 0;
   /** Resumed through a coroutine.wrap function: no leading `true`, errors propagate. */
@@ -124,11 +125,6 @@ export class Coroutine {
     this.fn = fn;
     this.isMain = isMain;
   }
-}
-
-/** What coroutine.ts needs to know of frames (breaks an import cycle). */
-export class FrameLike {
-  pc: number = 0;
 }
 
 /** Slow-path state of a numeric for loop (float loops and loops with big integers). */

@@ -88,7 +88,11 @@ export interface Code {
 export function compileTrace(trace: Trace, owner: LoopState, options: BackendOptions): Code {
   const boxSlots = new Map<number, number>();
   for (const b of trace.inputs) boxSlots.set(b.id, boxSlots.size);
-  for (const op of trace.ops) if (op.result !== null) boxSlots.set(op.result.id, boxSlots.size);
+  for (const op of trace.ops) {
+    // A peeled loop's second label defines its args (see verify.ts [scope]).
+    if (op.opcode === 'label') for (const a of op.args) if (a.tag === 'box' && !boxSlots.has(a.id)) boxSlots.set(a.id, boxSlots.size);
+    if (op.result !== null) boxSlots.set(op.result.id, boxSlots.size);
+  }
   const junk = boxSlots.size;
   const template: unknown[] = new Array<unknown>(junk + 1).fill(undefined);
   const steps: Step[] = [];

@@ -127,6 +127,8 @@ class TraceParser {
     return boxes;
   }
 
+  private labelsSeen = 0;
+
   private op(c: Cursor): Op {
     let at = c.here();
     let word = c.word();
@@ -152,7 +154,8 @@ class TraceParser {
           break;
         }
         c.pos = argAt;
-        args.push(this.value(c));
+        // A later label (a peeled loop's header) defines its args (verify.ts [scope]).
+        args.push(opcode === 'label' && this.labelsSeen > 0 ? this.define(c) : this.value(c));
       } while (c.eat(','));
       c.expect(')');
     }
@@ -176,6 +179,7 @@ class TraceParser {
     }
     if (!c.atEnd()) c.fail(`unexpected '${c.peek()}'`);
     if (result !== null) this.boxes.set(result.id, result);
+    if (opcode === 'label') this.labelsSeen++;
     return { opcode, args, result, descr, failArgs };
   }
 

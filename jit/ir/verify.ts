@@ -14,8 +14,8 @@
 //               args and boxes defined after it may be used (a jump back to the
 //               label carries nothing else). A later label (the loop header of a
 //               peeled loop, jumped to only from its own trace) keeps the values
-//               defined before it in scope and adds its args. Label args are
-//               distinct boxes in scope.
+//               defined before it in scope and DEFINES its args (fresh boxes, the
+//               loop's phis). Label args are distinct boxes.
 //  [descr]      an op has a descriptor exactly when the table names a descr kind,
 //               and of that kind; it agrees with the op: getfield_X reads a field
 //               of kind X, setfield stores a value of the field's kind, call_X
@@ -25,7 +25,9 @@
 //               guard_value and guard_class compare with a constant.
 //  [raise]      a call whose CallDescr canRaise is immediately followed by
 //               guard_no_exception, and guard_no_exception only follows a call.
-//  [end]        the trace ends with jump or finish, and they appear nowhere else.
+//  [end]        the trace ends with jump or finish, and they appear nowhere else,
+//               except that a jump may directly precede the label it targets
+//               (the preamble of a peeled loop enters the loop that way).
 //  [jump]       a jump to a label of this trace passes as many values as the
 //               label has args, of the same kinds.
 
@@ -114,8 +116,10 @@ class Verifier {
       this.fail('arity', `takes ${variadic ? 'at least ' : ''}${fixed} arguments, got ${op.args.length}`);
     }
     const kinds = argKinds(opcode, op.args.length);
+    // A later label (a peeled loop's header) defines its args; see [scope].
+    const defines = opcode === 'label' && this.labels.size > 0;
     op.args.forEach((a, k) => {
-      this.use(a, `argument ${k}`);
+      if (!defines) this.use(a, `argument ${k}`);
       if (kinds[k] !== '.' && a.kind !== kinds[k]) this.fail('arg-kind', `argument ${k} has kind ${a.kind}, expected ${kinds[k]}`);
     });
     if ((opcode === 'guard_value' || opcode === 'guard_class') && op.args[1].tag !== 'const') {
@@ -139,10 +143,11 @@ class Verifier {
     }
 
     if (opcode === 'label') this.label(op);
-    if (opcode === 'jump') this.jump(op);
+    if (opcode === 'jump') this.jump(op, next);
 
     const ends = opcode === 'jump' || opcode === 'finish';
-    if (ends && !last) this.fail('end', `${opcode} must be the last op`);
+    const intoNextLabel = opcode === 'jump' && next?.opcode === 'label' && next.descr === op.descr;
+    if (ends && !last && !intoNextLabel) this.fail('end', `${opcode} must be the last op`);
     if (!ends && last) this.fail('end', 'the trace must end with jump or finish');
 
     if (info.result === 'v') {
@@ -194,11 +199,12 @@ class Verifier {
     const first = this.labels.size === 0;
     this.labels.set(target, op.args.map((a) => a.kind).join(''));
     if (first) this.scope = next;
-    else for (const id of next) this.scope.add(id);
+    else for (const a of op.args) this.define(a as Box);
   }
 
-  private jump(op: Op): void {
-    const kinds = this.labels.get(op.descr as TargetDescr);
+  private jump(op: Op, next: Op | null): void {
+    const into = next?.opcode === 'label' && next.descr === op.descr ? next.args.map((a) => a.kind).join('') : undefined;
+    const kinds = into ?? this.labels.get(op.descr as TargetDescr);
     if (kinds === undefined) return; // a label of another trace: checked when linking
     const got = op.args.map((a) => a.kind).join('');
     if (got !== kinds) this.fail('jump', `jumps with kinds (${got}) to a label with kinds (${kinds})`);

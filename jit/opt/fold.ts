@@ -16,8 +16,8 @@
 //     (it is an unconditional exit, and the code after it is kept as it is).
 //  2. Rules from FOLD_RULES, matched against the op and the ops that define its
 //     arguments: `pattern => rewrite`, in trace-text syntax.
-//  3. A loop-carried box (an arg of a label) keeps its defining op: a jump
-//     reassigns it, so it cannot be replaced by a value everywhere.
+//  3. A folded op's result is replaced by its value in every later arg and
+//     failArg (in place: failArg positions are stable, see pass.ts).
 //
 // What must hold (JS semantics exactly, see ops.ts): every rule is an identity
 // for *all* values its arguments can take, including -0, NaN and the
@@ -28,8 +28,8 @@
 // The per-rule property test (test/opt/fold.test.ts) checks every rule this way.
 //
 // Left out: reassociation, strength reduction, knowledge from guards (a
-// guard_value makes its box a constant: the guard pass), heap reads (heap pass),
-// ranges (bounds pass), and looking further back than the last label.
+// guard_value makes its box a constant: the guard pass), heap reads (heap pass)
+// and ranges (bounds pass).
 
 import type { CallDescr, ClassDescr } from '../ir/descr.js';
 import { argKinds, OPS } from '../ir/ops.js';
@@ -54,8 +54,12 @@ import type { OptPass } from './pass.js';
 //   is a valid constant of the new kind; otherwise the rule does not apply) and
 //   the descriptor kind (a rewritten guard keeps its descriptor and failArgs).
 // - It strictly shrinks: the rewrite has fewer ops than the pattern.
-// - It looks only at ops defined since the last label (before it, a label arg
-//   was a different value: the jump reassigns it).
+// - Labels: nothing defined before the first label is in scope after it, so
+//   rules see no definition from before it. A peeled loop's second label
+//   defines fresh boxes (its phis): definitions before it still hold after it
+//   and rules see them (unroll.ts counts on this). Were a label ever to reuse
+//   an earlier box, the jump would reassign it: every definition that mentions
+//   a label's arg is forgotten at that label.
 // - Patterns are unique (up to renaming of variables); a commutative op's
 //   pattern also matches with its two arguments swapped.
 // Rules are tried in table order; the first that matches wins, and the
@@ -237,7 +241,7 @@ function literal(tok: string): Pat | null {
   if (tok === 'null') return { t: 'lit', kind: 'r', value: null };
   if (tok === 'undefined') return { t: 'lit', kind: 'r', value: undefined };
   if (tok.startsWith('"')) return { t: 'lit', kind: 'r', value: JSON.parse(tok) as string };
-  if (tok === 'nan' || /inf$/.test(tok)) return { t: 'lit', kind: 'f', value: tok === 'nan' ? NaN : tok.startsWith('-') ? -Infinity : Infinity };
+  if (tok === 'nan' || tok === 'inf' || tok === '-inf') return { t: 'lit', kind: 'f', value: tok === 'nan' ? NaN : tok.startsWith('-') ? -Infinity : Infinity };
   if (/^-?\d+$/.test(tok)) return { t: 'lit', kind: 'i', value: Number(tok) };
   if (/^-?\d/.test(tok)) return { t: 'lit', kind: 'f', value: Number(tok) };
   return null;
@@ -335,6 +339,7 @@ export function buildRuleTable(rows: readonly (readonly [string, string | RuleFn
       if (old !== undefined) fail(`duplicate pattern: '${old}' already matches ${key}`);
       keys.set(key, text);
       const list = byOp.get(root.opcode) ?? [];
+      // (a sub-pattern has another position in the swapped form)
       list.push({ text, pattern: v, rewrite: rewrite.t === 'sub' ? { t: 'sub', index: subIndex(v, to as string) } : rewrite });
       byOp.set(root.opcode, list);
     }
@@ -366,7 +371,7 @@ function checkRewrite(root: OpPat, to: string, vars: Map<string, string>, fail: 
   }
   if (opNodes(root).some((n, k) => k > 0 && show(n) === show(pat))) {
     if (OPS[pat.opcode].result !== result) fail(`${to} has kind ${OPS[pat.opcode].result}, the op ${result}`);
-    return { t: 'sub', index: -1 };
+    return { t: 'sub', index: -1 }; // its position in each variant: see buildRuleTable
   }
   const info = OPS[pat.opcode];
   if (info.result !== result) fail(`${pat.opcode} has kind ${info.result}, the op ${result}`);
@@ -415,7 +420,7 @@ function matchValue(p: Pat, v: Value, defs: Defs, m: Match): boolean {
   }
 }
 
-/** A constant of `kind` holding `x`, or null if `x` is not one (i: int32 or boolean; f: number; r: a primitive). */
+/** A constant of `kind` holding `x`, or null if `x` is not one (i: int32 or boolean; f: number; r: no symbol or bigint). */
 function validConst(kind: Exclude<Kind, 'v'>, x: unknown): Const | null {
   const ok = kind === 'i' ? typeof x === 'boolean' || (typeof x === 'number' && (x | 0) === x && !Object.is(x, -0))
     : kind === 'f' ? typeof x === 'number'
@@ -497,7 +502,7 @@ function foldConstants(op: Op): Outcome {
   }
   if (op.result === null) return 'drop';
   // A call's object result is not folded: the constant would be shared by every run of the trace.
-  if (info.call && typeof x === 'object' && x !== null) return null;
+  if (info.call && (typeof x === 'object' || typeof x === 'function') && x !== null) return null;
   return validConst(op.result.kind, x);
 }
 
@@ -527,27 +532,33 @@ function substitute(op: Op, subst: ReadonlyMap<number, Value>): Op {
   return failArgs === null ? copy : setFailArgs(copy, failArgs);
 }
 
+/** See "Labels" in the rule contract. */
+function forgetAtLabel(defs: Map<number, Op>, label: Op, first: boolean): void {
+  if (first) return defs.clear();
+  const args = new Set(label.args.map((a) => (a.tag === 'box' ? a.id : -1)));
+  for (const [id, def] of defs) if (args.has(id) || def.args.some((a) => a.tag === 'box' && args.has(a.id))) defs.delete(id);
+}
+
 function fold(trace: Trace): Trace {
-  const carried = new Set<number>();
-  for (const op of trace.ops) if (op.opcode === 'label') for (const a of op.args) if (a.tag === 'box') carried.add(a.id);
   const subst = new Map<number, Value>();
   const defs = new Map<number, Op>();
   const out: Op[] = [];
   let changed = false;
   let droppedRaisingCall = false;
+  let firstLabel = true;
   for (const original of trace.ops) {
     let op = substitute(original, subst);
     if (droppedRaisingCall) {
       droppedRaisingCall = false;
       if (op.opcode === 'guard_no_exception') continue; // its call is gone, and did not raise
     }
-    if (op.opcode === 'label') defs.clear();
+    if (op.opcode === 'label') forgetAtLabel(defs, op, firstLabel);
+    firstLabel &&= op.opcode !== 'label';
     let fate: Value | 'drop' | null = null;
     for (let n = 0; n < MAX_REWRITES; n++) {
       const r = simplify(op, defs);
       if (r === null) break;
       if (r !== 'drop' && 'opcode' in r) { op = r; continue; }
-      if (r !== 'drop' && op.result !== null && carried.has(op.result.id)) break;
       fate = r;
       break;
     }

@@ -2,13 +2,23 @@
 // off (`--jit-opt=-name`), and tests can run any pass alone.
 //
 // Order, and why:
-//   (passes are added here as they land; see ARCHITECTURE.md)
+//   unroll   first: peeling copies the loop body once, so every later pass sees
+//            the preamble's facts while optimizing the loop proper.
+//   fold     constant folding and algebraic rules; tidies expressions so that
+//            more of them look alike to cse.
+//   cse      one copy of each pure computation, elidable call and guard: with
+//            the preamble in front, loop-invariant work leaves the loop.
+//   dce      last: every pass above leaves dead ops behind.
 
 import type { Trace } from '../ir/trace.js';
 import { verifyTrace } from '../ir/verify.js';
 import { contextFor, type OptPass } from './pass.js';
+import { csePass } from './cse.js';
+import { dcePass } from './dce.js';
+import { foldPass } from './fold.js';
+import { unrollPass } from './unroll.js';
 
-export const PIPELINE: readonly OptPass[] = [];
+export const PIPELINE: readonly OptPass[] = [unrollPass, foldPass, csePass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PIPELINE.map((p) => p.name);
 

@@ -12,41 +12,26 @@
 //   i3 = int_sub(i0, i2)                      i3 = int_sub(i0, i2)
 //   i4 = int_gt(i3, 0)                        i4 = int_gt(i3, 0)
 //   guard_true(i4, descr=guard:1) [i3]        guard_true(i4, descr=guard:1) [i3]
-//   jump(i3, i1, descr=target:L0)             label(i3, descr=target:L0.loop)
-//                                             i5 = int_mul(i1, 3)      <- CSE: i2
-//                                             i6 = int_sub(i3, i5)
-//                                             i7 = int_gt(i6, 0)
-//                                             guard_true(i7, descr=guard:1000001) [i6]
-//                                             jump(i6, descr=target:L0.loop)
+//   jump(i3, i1, descr=target:L0)             jump(i3, descr=target:L0.loop)
+//                                             label(i5, descr=target:L0.loop)
+//                                             i6 = int_mul(i1, 3)      <- CSE: i2
+//                                             i7 = int_sub(i5, i6)
+//                                             i8 = int_gt(i7, 0)
+//                                             guard_true(i8, descr=guard:1000001) [i7]
+//                                             jump(i7, descr=target:L0.loop)
 //
 // Input position k of the loop is FIXED when every iteration sees the same value
 // there, so the copy can use that value itself: the jump passes back the label's
 // own arg (J[k] is I[k], "invariant"), a constant, or an invariant input I[m].
 // The other positions are loop-carried.
 //
-// The second label, and how values get into it. Its args are the preamble's
-// jump values J[k] at the loop-carried positions, i.e. boxes computed in the
-// preamble (distinct ones: positions whose J[k] is the same box stay equal in
-// every iteration, because the copy passes subst(J[k]) for both, so they share
-// one arg). The label is entered by falling through from the preamble, where
-// those boxes already hold J, and by the final `jump(J'..., descr=T')`, which
-// overwrites them (a parallel move, like any jump). So the second label's args
-// are the loop's phis: each box is defined once in the preamble and REDEFINED
-// by the label. This is exactly what verify.ts ([scope]: a later label's args
-// are boxes in scope, kept with everything before it) and the reference backend
-// (a label emits no code; a jump writes its args' slots) accept, with no new op
-// and no change to either.
-//
-// Contract for the passes after this one: knowledge about a box defined before
-// the second label holds after it, EXCEPT for the label's own args, whose
-// preamble value is only their value in the first loop iteration. At the second
-// label a pass must forget what it knows about those boxes: their constant
-// value, class and bounds, CSE entries that use them as an argument or have them
-// as result, and relations to them. Otherwise, e.g.
-//   preamble: i2 = int_sub(i0, 1); i3 = int_sub(i2, 1); label(i2, descr=L.loop)
-//   loop:     i4 = int_sub(i2, 1); ...; jump(i4, descr=L.loop)
-// CSE would replace i4 by i3, a value fixed at loop entry, and the counter
-// would stop moving.
+// The second label defines one fresh box per distinct loop-carried value (the
+// loop's phis); the preamble ends with a jump into it passing those values, and
+// the loop's final jump passes their copies. Every box is thus defined exactly
+// once, so everything a pass knows about a value defined before the second
+// label still holds after it (verify.ts [scope] keeps those values in scope and
+// [end] allows a jump directly into the next label). Heap knowledge does not
+// carry over: the loop body runs many times.
 //
 // What the copy is. Every box defined after the first label gets a fresh box
 // from ctx.boxes; inputs are replaced by their fixed value or their label arg.
@@ -115,16 +100,26 @@ function unroll(trace: Trace, ctx: OptContext): Trace {
 
   // In the copy, input k reads `loopValue[k]`: its fixed value, or the label arg
   // that carries it. The label args are the distinct loop-carried J[k].
+  // The second label defines fresh boxes (one per distinct carried value); the
+  // preamble jumps into it with the carried values themselves.
   const loopValue: Value[] = [];
   const labelArgs: Box[] = [];
-  const seen = new Set<number>();
+  const entryArgs: Value[] = [];
+  const fresh = new Map<number, Box>();
   for (const j of jump.args) {
     const fixed = j.tag === 'const' || invariant(position.get(j.id));
-    loopValue.push(j);
-    if (!fixed && !seen.has((j as Box).id)) {
-      seen.add((j as Box).id);
-      labelArgs.push(j as Box);
+    if (fixed) {
+      loopValue.push(j);
+      continue;
     }
+    let b = fresh.get((j as Box).id);
+    if (b === undefined) {
+      b = ctx.boxes.box(j.kind);
+      fresh.set((j as Box).id, b);
+      labelArgs.push(b);
+      entryArgs.push(j);
+    }
+    loopValue.push(b);
   }
 
   const rename = new Map<number, Value>(inputs.map((b, k) => [b.id, loopValue[k]]));
@@ -136,9 +131,12 @@ function unroll(trace: Trace, ctx: OptContext): Trace {
   };
 
   const peeledTarget: TargetDescr = { kind: 'target', name: `${target.name}.loop` };
-  const loop: Op[] = [{ opcode: 'label', args: labelArgs, result: null, descr: peeledTarget, failArgs: null }];
+  const loop: Op[] = [
+    { opcode: 'jump', args: entryArgs, result: null, descr: peeledTarget, failArgs: null },
+    { opcode: 'label', args: labelArgs, result: null, descr: peeledTarget, failArgs: null },
+  ];
   for (const op of body) loop.push(copyOp(op, subst, rename, ctx));
-  loop.push({ opcode: 'jump', args: labelArgs.map(subst), result: null, descr: peeledTarget, failArgs: null });
+  loop.push({ opcode: 'jump', args: entryArgs.map(subst), result: null, descr: peeledTarget, failArgs: null });
 
   return { name: trace.name, inputs, ops: [...ops.slice(0, -1), ...loop] };
 }

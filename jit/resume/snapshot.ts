@@ -53,4 +53,6 @@ export interface VableSnapshot {
   readonly obj: number;
   readonly layout: VableLayout;
   readonly values: readonly number[];
+  /** failArgs known to be one of the object's virtualizable arrays (slot of item 0), for bridges. */
+  readonly arrays: readonly { readonly at: number; readonly base: number }[];
 }

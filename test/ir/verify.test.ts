@@ -51,6 +51,24 @@ const op = (opcode: Opcode, args: Value[], result: Box | null = null, descr: Des
   ({ opcode, args, result, descr, failArgs });
 const box = (kind: Box['kind'], id: number): Box => ({ tag: 'box', kind, id });
 
+/**
+ * The base trace's first 9 ops (up to guard_true) as a preamble, then
+ * `jump(entry, descr=target:L2)`, `label(params, descr=target:L2)`,
+ * `f40 = float_add(use, 1.0)` and `jump(back, descr=target:L2)`: the shape of a
+ * peeled loop. `between` is put between the entry jump and the label, `after`
+ * after the final jump; `entryTarget` changes the entry jump's target, and
+ * `entryAt` moves the entry jump to that op index.
+ */
+function peeled(p: { entry: Value[]; params: Value[]; use: Value; back: Value[]; between?: Op; after?: Op; entryTarget?: Descr | null; entryAt?: number }): Trace {
+  const { trace } = base();
+  const l2: Descr = { kind: 'target', name: 'L2' };
+  const pre = trace.ops.slice(0, 9);
+  const entry = op('jump', p.entry, null, p.entryTarget ?? l2);
+  const ops = [...pre, ...(p.between ? [p.between] : []), op('label', p.params, null, l2), op('float_add', [p.use, constOf('f', 1)], box('f', 40)), op('jump', p.back, null, l2), ...(p.after ? [p.after] : [])];
+  ops.splice(p.entryAt ?? 9, 0, entry);
+  return { ...trace, ops };
+}
+
 function fails(t: Trace, message: string, rule: string): void {
   let err: unknown = null;
   try { verifyTrace(t); } catch (e) { err = e; }
@@ -92,18 +110,45 @@ describe('verifyTrace', () => {
     fails({ ...base().trace, inputs: [box('i', 0), box('f', 0)] }, 'inputs: box f0 is defined twice [ssa]', 'ssa');
   });
 
-  it('[scope] a second label (peeled loop header) keeps earlier values in scope', () => {
+  it('[scope] a second label (peeled loop header) defines fresh boxes and keeps earlier values in scope', () => {
     const { trace } = base();
-    const l2 = { kind: 'target', name: 'L2' } as const;
     const [i3, f5, r2] = [trace.ops[1].result!, trace.ops[3].result!, trace.inputs[2]];
-    const peeled = (args: Value[], use: Value): Trace => ({
-      ...trace,
-      ops: [...trace.ops.slice(0, 9), op('label', args, null, l2), op('float_add', [use, constOf('f', 1)], box('f', 40)), op('jump', args, null, l2)],
-    });
-    verifyTrace(peeled([i3, f5, r2], f5));
-    verifyTrace(peeled([i3, r2], f5)); // f5 is defined before the second label: still usable
-    fails(peeled([i3, constOf('f', 1), r2], f5), 'op 9 (label): label args must be boxes [scope]', 'scope');
-    fails(peeled([i3, f5, i3], f5), 'op 9 (label): label arg i3 appears twice [scope]', 'scope');
+    const [i41, f42, r43] = [box('i', 41), box('f', 42), box('r', 43)];
+    verifyTrace(peeled({ entry: [i3, f5, r2], params: [i41, f42, r43], use: f42, back: [i41, box('f', 40), r43] }));
+    // f5 and i3 are defined before the second label: still usable after it.
+    verifyTrace(peeled({ entry: [i3, f5, r2], params: [i41, f42, r43], use: f5, back: [i3, f5, r2] }));
+    verifyTrace(peeled({ entry: [f5], params: [f42], use: f5, back: [box('f', 40)] }));
+    verifyTrace(peeled({ entry: [], params: [], use: f5, back: [] }));
+    // Its args are definitions: an already defined box is refused, whether an
+    // input, an op result or the value the preamble passes at that position.
+    fails(peeled({ entry: [i3, f5, r2], params: [i41, f42, r2], use: f42, back: [i41, f42, r43] }), 'op 10 (label): box r2 is defined twice [ssa]', 'ssa');
+    fails(peeled({ entry: [i3, f5, r2], params: [i3, f42, r43], use: f42, back: [i41, f42, r43] }), 'op 10 (label): box i3 is defined twice [ssa]', 'ssa');
+    fails(peeled({ entry: [i3, f5, r2], params: [i41, f5, r43], use: f5, back: [i41, f5, r43] }), 'op 10 (label): box f5 is defined twice [ssa]', 'ssa');
+    // ... so they cannot be used before it, not even by the jump into it.
+    fails(peeled({ entry: [i41, f5, r2], params: [i41, f42, r43], use: f42, back: [i41, f42, r43] }), 'op 9 (jump): argument 0 i41 is used before its definition [ssa]', 'ssa');
+    fails(peeled({ entry: [i3, f5, r2], params: [i41, constOf('f', 1), r43], use: f5, back: [i41, f5, r43] }), 'op 10 (label): label args must be boxes [scope]', 'scope');
+    fails(peeled({ entry: [i3, f5, i3], params: [i41, f42, i41], use: f42, back: [i41, f42, i41] }), 'op 10 (label): label arg i41 appears twice [scope]', 'scope');
+    // The first label still closes the scope: only its args are usable after it.
+    fails(edited((ops) => {
+      ops.unshift(op('int_add', [box('i', 0), constOf('i', 1)], box('i', 30)));
+      ops[2] = { ...ops[2], args: [box('i', 0), box('i', 30)] };
+    }), 'op 2 (int_add): argument 1 i30 is not in scope after the label [scope]', 'scope');
+  });
+
+  it('[end] a jump may directly precede the label it targets, and nowhere else in the middle', () => {
+    const { trace } = base();
+    const [i3, f5, r2] = [trace.ops[1].result!, trace.ops[3].result!, trace.inputs[2]];
+    const [i41, f42, r43] = [box('i', 41), box('f', 42), box('r', 43)];
+    const ok = { entry: [i3, f5, r2], params: [i41, f42, r43], use: f42, back: [i41, box('f', 40), r43] };
+    verifyTrace(peeled(ok));
+    // An op between the jump and its label.
+    fails(peeled({ ...ok, between: op('int_add', [i3, constOf('i', 1)], box('i', 44)) }), 'op 9 (jump): jump must be the last op [end]', 'end');
+    // A jump to another label (here the first one) directly before the second label.
+    fails(peeled({ ...ok, entryTarget: trace.ops[0].descr }), 'op 9 (jump): jump must be the last op [end]', 'end');
+    // A jump into the label from further up, and the label falling through.
+    fails(peeled({ ...ok, entryAt: 5 }), 'op 5 (jump): jump must be the last op [end]', 'end');
+    // The loop's own final jump is still the last op.
+    fails(peeled({ ...ok, after: op('int_add', [i41, constOf('i', 1)], box('i', 45)) }), 'op 12 (jump): jump must be the last op [end]', 'end');
   });
 
   it('[descr] descriptors are present, of the right kind, and agree with the op', () => {
@@ -146,6 +191,20 @@ describe('verifyTrace', () => {
     fails({ name: 'empty', inputs: [], ops: [] }, 'inputs: the trace has no ops; it must end with jump or finish [end]', 'end');
     fails(edited((ops, _t, d) => { ops.splice(2); ops.push(op('finish', [box('i', 3)], null, d.get('exit:done')!)); ops.push(op('finish', [], null, d.get('exit:done')!)); }),
       'op 2 (finish): finish must be the last op [end]', 'end');
+  });
+
+  it('[jump] a jump directly into the next label matches that label\'s arg kinds', () => {
+    const { trace } = base();
+    const [i3, f5, r2] = [trace.ops[1].result!, trace.ops[3].result!, trace.inputs[2]];
+    const [i41, f42, r43] = [box('i', 41), box('f', 42), box('r', 43)];
+    fails(peeled({ entry: [i3, r2, f5], params: [i41, f42, r43], use: f42, back: [i41, f42, r43] }), 'op 9 (jump): jumps with kinds (irf) to a label with kinds (ifr) [jump]', 'jump');
+    fails(peeled({ entry: [i3, f5], params: [i41, f42, r43], use: f42, back: [i41, f42, r43] }), 'op 9 (jump): jumps with kinds (if) to a label with kinds (ifr) [jump]', 'jump');
+    fails(peeled({ entry: [i3, f5, r2, i3], params: [i41, f42, r43], use: f42, back: [i41, f42, r43] }), 'op 9 (jump): jumps with kinds (ifri) to a label with kinds (ifr) [jump]', 'jump');
+    // The entry jump is checked against the label it precedes, not the first
+    // label (whose kinds, ifr, it would match here).
+    fails(peeled({ entry: [i3, f5, r2], params: [i41, f42], use: f42, back: [i41, f42] }), 'op 9 (jump): jumps with kinds (ifr) to a label with kinds (if) [jump]', 'jump');
+    // The loop's final jump back to the second label is checked too.
+    fails(peeled({ entry: [i3, f5, r2], params: [i41, f42, r43], use: f42, back: [i41, r43, f42] }), 'op 12 (jump): jumps with kinds (irf) to a label with kinds (ifr) [jump]', 'jump');
   });
 
   it('[jump] a jump to this trace\'s label matches its arg kinds', () => {

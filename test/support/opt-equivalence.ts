@@ -10,6 +10,7 @@ import type { TraceExit } from '../../jit/backend.js';
 import type { GuardDescr } from '../../jit/ir/descr.js';
 import type { Trace } from '../../jit/ir/trace.js';
 import { materialize } from '../../jit/resume/materialize.js';
+import { PEELED_GUARD_ID_OFFSET } from '../../jit/opt/unroll.js';
 import type { ResumeSnapshot } from '../../jit/resume/snapshot.js';
 
 /** The resume snapshots of a trace's guards as they are now (passes replace them). */
@@ -49,7 +50,9 @@ export function expectSameBehaviour(
   const e1 = run(original, in1, force);
   for (const [g, snap] of optimizedSnapshots) g.resume = snap;
   expect(e2.kind).toBe(e1.kind);
-  expect(e2.descr).toBe(e1.descr);
+  // A peeled loop exits through copies of the original guards (id + offset).
+  if (e1.kind === 'guard' && e2.kind === 'guard') expect(e2.descr.id % PEELED_GUARD_ID_OFFSET).toBe(e1.descr.id % PEELED_GUARD_ID_OFFSET);
+  else expect(e2.descr).toBe(e1.descr);
   if (e1.kind === 'guard' && e2.kind === 'guard') {
     expect(e2.exception === null).toBe(e1.exception === null);
     if (e1.exception && e2.exception) expect(String(e2.exception.value)).toBe(String(e1.exception.value));

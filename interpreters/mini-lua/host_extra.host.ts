@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hostWrite, hostWriteError } from 'metajit';
+import { hostWrite, hostWriteError, flushOutput } from 'metajit';
 
 function hasHigh(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return true;
@@ -34,6 +34,11 @@ export function textToBytes(s: string): string {
 
 export function writeOut(s: string): void {
   hostWrite(bytesToText(s));
+}
+
+/** Pushes buffered stdout to the process (before blocking on stdin). */
+export function flushStdout(): void {
+  flushOutput();
 }
 
 export function writeErr(s: string): void {
