@@ -77,39 +77,57 @@ function cacheDirFor(entry: string): string {
   return path.join(packageRoot(), '.metajit-cache', hash(`${entry}\0${FRAMEWORK_URL}`));
 }
 
-function readManifest(dir: string, rootDir: string): Manifest | null {
+/**
+ * The current build of an entry's cache directory, if it is still valid. Layout:
+ * `<dir>/current` names a build directory `<dir>/<build id>/` holding `js/`,
+ * `bundle.json` and `manifest.json`. Builds are written to a temporary directory
+ * and renamed into place, so concurrent processes never see half a build.
+ */
+function readBuild(dir: string, rootDir: string): { manifest: Manifest; buildDir: string } | null {
   try {
-    const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const buildDir = path.join(dir, fs.readFileSync(path.join(dir, 'current'), 'utf8').trim());
+    const m = JSON.parse(fs.readFileSync(path.join(buildDir, 'manifest.json'), 'utf8')) as Manifest;
     if (m.version !== toolchainVersion() || m.framework !== FRAMEWORK_URL) return null;
     for (const [mod, h] of Object.entries(m.files)) {
       if (hash(fs.readFileSync(path.join(rootDir, mod), 'utf8')) !== h) return null;
     }
-    return m;
+    return { manifest: m, buildDir };
   } catch {
     return null;
   }
 }
 
-/** Writes the cache for `entry` (checker + codewriter + transpiling); throws InterpreterRejected on bad source. */
-async function build(entry: string, dir: string): Promise<Manifest> {
+/** Writes a build for `entry` (checker + codewriter + transpiling); throws InterpreterRejected on bad source. */
+async function build(entry: string, dir: string): Promise<{ manifest: Manifest; buildDir: string }> {
   // Only a cache miss pays for loading the TypeScript compiler.
   const { writeInterpreter } = await import('./codewriter/codewriter.js');
   const { emitModule } = await import('./emit.js');
   const { bundle, program } = writeInterpreter(entry);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(dir, 'tmp-'));
   const files: Record<string, string> = {};
-  fs.rmSync(dir, { recursive: true, force: true });
   for (const sf of program.files) {
     const mod = path.relative(program.rootDir, sf.fileName).replace(/\\/g, '/');
     const text = sf.getFullText();
     files[mod] = hash(text);
-    const out = path.join(dir, 'js', mod.replace(/\.ts$/, '.js'));
+    const out = path.join(tmp, 'js', mod.replace(/\.ts$/, '.js'));
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, emitModule(sf, mod, bundle, FRAMEWORK_URL));
   }
-  fs.writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(bundle));
+  fs.writeFileSync(path.join(tmp, 'bundle.json'), JSON.stringify(bundle));
   const manifest: Manifest = { version: toolchainVersion(), framework: FRAMEWORK_URL, files };
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  return manifest;
+  fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest));
+  const id = hash(JSON.stringify(manifest));
+  const buildDir = path.join(dir, id);
+  try {
+    fs.renameSync(tmp, buildDir);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true }); // another process made the same build
+  }
+  const current = path.join(dir, `current.${process.pid}`);
+  fs.writeFileSync(current, id);
+  fs.renameSync(current, path.join(dir, 'current'));
+  return { manifest, buildDir };
 }
 
 /**
@@ -121,12 +139,12 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
   if (!fs.existsSync(abs)) throw new Error(`interpreter not found: ${entry}`);
   const rootDir = path.dirname(abs);
   const dir = cacheDirFor(abs);
-  const manifest = readManifest(dir, rootDir) ?? (await build(abs, dir));
+  const { manifest, buildDir } = readBuild(dir, rootDir) ?? (await build(abs, dir));
   const modules = new Map<string, Readonly<Record<string, unknown>>>();
   let entryModule: Record<string, unknown> | null = null;
   const entryMod = path.basename(abs);
   for (const mod of Object.keys(manifest.files)) {
-    const url = pathToFileURL(path.join(dir, 'js', mod.replace(/\.ts$/, '.js'))).href;
+    const url = pathToFileURL(path.join(buildDir, 'js', mod.replace(/\.ts$/, '.js'))).href;
     const ns = (await import(url)) as Record<string, unknown>;
     modules.set(mod, ns.__metajit_decls as Record<string, unknown>);
     if (mod === entryMod) entryModule = ns;
@@ -135,7 +153,7 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
   if (typeof main !== 'function') throw new Error(`${entry}: an interpreter must export function main(argv: readonly string[]): number`);
   const stats = jit?.stats ?? new JitStats();
   if (jit === null) {
-    const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as CodeBundle;
+    const bundle = JSON.parse(fs.readFileSync(path.join(buildDir, 'bundle.json'), 'utf8')) as CodeBundle;
     for (const p of bundle.portals) {
       const ref = p.driver;
       const driver = 'mod' in ref ? (modules.get(ref.mod)?.[ref.name] as { hooks: unknown } | undefined) : undefined;
@@ -143,7 +161,7 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
     }
     return { main: main as (argv: readonly string[]) => number, runtimes: [], linked: null, stats };
   }
-  const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as CodeBundle;
+  const bundle = JSON.parse(fs.readFileSync(path.join(buildDir, 'bundle.json'), 'utf8')) as CodeBundle;
   const linked = link(bundle, modules);
   const params = jit.params ?? defaultParams();
   const optimize: TraceOptimizer = jit.optimize ??
