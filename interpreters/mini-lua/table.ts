@@ -18,6 +18,10 @@ import { i64FromDouble, TWO63 } from './int64.js';
 import { LFloat, LInt } from './value.js';
 import type { LuaValue } from './value.js';
 
+/** The shared, never written, hash part of tables without hash keys. */
+const NO_KEYS: LuaValue[] = [];
+const NO_INDEX: Map<LuaValue, number> = new Map();
+
 export class LuaTable {
   arr: LuaValue[];
   hkeys: LuaValue[];
@@ -32,10 +36,11 @@ export class LuaTable {
   mmAbsent: number = 0;
 
   constructor() {
+    // Most tables never get a hash key: share empty parts until the first one.
     this.arr = [];
-    this.hkeys = [];
-    this.hvals = [];
-    this.hidx = new Map();
+    this.hkeys = NO_KEYS;
+    this.hvals = NO_KEYS;
+    this.hidx = NO_INDEX;
   }
 
   /** Border (#t without __len). */
@@ -127,6 +132,11 @@ export class LuaTable {
     if (v === null) return;
     if (typeof nk === 'string' && nk.charCodeAt(0) === 95) this.mmAbsent = 0;
     if (this.dead > 8 && this.dead * 2 > this.hkeys.length) this.compact();
+    if (this.hidx === NO_INDEX) {
+      this.hidx = new Map();
+      this.hkeys = [];
+      this.hvals = [];
+    }
     this.hidx.set(nk, this.hkeys.length);
     this.hkeys.push(orig);
     this.hvals.push(v);
