@@ -690,6 +690,16 @@ function setSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, v: LuaVal
 const EVENT_SHORT: string[] = ['add', 'sub', 'mul', 'mod', 'pow', 'div', 'idiv'];
 
 function arithSlow(L: LuaState, frame: Frame, op: number, x: LuaValue, y: LuaValue, dest: number, unary: boolean): Frame {
+  // Float arithmetic with an integral-valued (boxed) float operand: common in
+  // float code (0.0, 2.0), so it skips the generic path below.
+  if (!unary && op <= B_DIV && op !== B_MOD && op !== B_POW && (x instanceof LFloat || y instanceof LFloat)) {
+    const fx = typeof x === 'number' ? x : x instanceof LFloat ? x.n : null;
+    const fy = typeof y === 'number' ? y : y instanceof LFloat ? y.n : null;
+    if (fx !== null && fy !== null) {
+      frame.regs[dest] = mkFloat(op === B_ADD ? fx + fy : op === B_SUB ? fx - fy : op === B_MUL ? fx * fy : fx / fy);
+      return frame;
+    }
+  }
   if (op < B_BAND) {
     const nx = toNumberCoerce(x);
     const ny = toNumberCoerce(y);
