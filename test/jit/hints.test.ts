@@ -138,3 +138,21 @@ describe('@quasiImmutable', () => {
     expect(r.stats.invalidations).toBeGreaterThan(0);
   });
 });
+
+describe('virtualizables', () => {
+  test("the frame's @virtualizable fields and array items live in trace values, not the heap", async () => {
+    const with_ = await run('hint-virtualizable.ts', ['100']);
+    expect(with_.out).toBe('5050\n');
+    const loop = theLoop(with_);
+    expect(reads(loop, 'Frame', 'acc')).toBe(0);
+    expectOps(loop, { setfield: 0, getarrayitem_f: 0, setarrayitem: 0 });
+    // The label carries the frame, then the slots: acc and the three registers.
+    expect(loop.ops[0].args.length).toBe(1 + 1 + 3);
+
+    const without = await run('hint-virtualizable-off.ts', ['100']);
+    const plainLoop = theLoop(without);
+    expect(reads(plainLoop, 'Frame', 'acc')).toBeGreaterThan(0);
+    expect(opsOf(plainLoop, 'setarrayitem').length).toBeGreaterThan(0);
+    expect(plainLoop.ops[0].args.length).toBe(1);
+  });
+});
