@@ -4,6 +4,9 @@
 // Order, and why:
 //   unroll   first: peeling copies the loop body once, so every later pass sees
 //            the preamble's facts while optimizing the loop proper.
+//   virtualize  escape analysis right after peeling: it needs the two-label shape
+//            to carry objects around the loop as their fields; it leaves field
+//            values and folded checks that the passes below clean up.
 //   fold     constant folding and algebraic rules; tidies expressions so that
 //            more of them look alike to cse.
 //   cse      one copy of each pure computation, elidable call and guard: with
@@ -17,8 +20,9 @@ import { csePass } from './cse.js';
 import { dcePass } from './dce.js';
 import { foldPass } from './fold.js';
 import { unrollPass } from './unroll.js';
+import { virtualizePass } from './virtualize.js';
 
-export const PIPELINE: readonly OptPass[] = [unrollPass, foldPass, csePass, dcePass];
+export const PIPELINE: readonly OptPass[] = [unrollPass, virtualizePass, foldPass, csePass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PIPELINE.map((p) => p.name);
 
