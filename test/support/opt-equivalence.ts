@@ -67,13 +67,17 @@ export function expectSameBehaviour(
   expectDeepSame(in2, in1);
 }
 
-/** Structural equality that follows object fields (with cycles) and compares numbers with Object.is. */
+/** Structural equality that follows object fields (with cycles), keeps object identity, and compares numbers with Object.is. */
 export function expectDeepSame(actual: unknown, expected: unknown): void {
+  // A bijection between the objects of both sides: one object where the
+  // original had one, two where it had two (identity is observable).
   const seen = new Map<unknown, unknown>();
+  const back = new Map<unknown, unknown>();
   const same = (a: unknown, b: unknown): boolean => {
     if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
-    if (seen.has(a)) return seen.get(a) === b;
+    if (seen.has(a) || back.has(b)) return seen.get(a) === b && back.get(b) === a;
     seen.set(a, b);
+    back.set(b, a);
     if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
     const ka = Object.keys(a);
     const kb = Object.keys(b);
