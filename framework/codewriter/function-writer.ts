@@ -13,6 +13,7 @@ import type { CallJSON, ConstJSON, FieldJSON, InsnJSON, JitCodeJSON, SymRef } fr
 import { GLOBAL_CALLS, MATH_OPS, PURE_METHOD_RECEIVERS, READONLY_METHODS, hostConstant } from './builtins.js';
 import { WriterContext, functionJitcodeName, methodJitcodeName } from './context.js';
 import { computeLiveness } from './liveness.js';
+import { COMPOUND_OPERATORS, FLOAT_OPERATORS, INT_OPERATORS, dottedName, itemOp } from './operators.js';
 import { errorAt, hasModifier, hintTags, isArrayLike, isReadonlyArrayType, isStringType, kindOfType, locationOf } from './types.js';
 
 export type FunctionLikeDecl = ts.FunctionDeclaration | ts.MethodDeclaration;
@@ -577,34 +578,10 @@ export class FunctionWriter {
 
   // ------------------------------------------------------ operators
 
-  private static readonly FLOAT_BIN: Partial<Record<ts.SyntaxKind, Opcode>> = {
-    [ts.SyntaxKind.PlusToken]: 'float_add', [ts.SyntaxKind.MinusToken]: 'float_sub',
-    [ts.SyntaxKind.AsteriskToken]: 'float_mul', [ts.SyntaxKind.SlashToken]: 'float_div',
-    [ts.SyntaxKind.PercentToken]: 'float_mod', [ts.SyntaxKind.AsteriskAsteriskToken]: 'float_pow',
-    [ts.SyntaxKind.LessThanToken]: 'float_lt', [ts.SyntaxKind.LessThanEqualsToken]: 'float_le',
-    [ts.SyntaxKind.GreaterThanToken]: 'float_gt', [ts.SyntaxKind.GreaterThanEqualsToken]: 'float_ge',
-  };
-
-  private static readonly INT_BIN: Partial<Record<ts.SyntaxKind, Opcode>> = {
-    [ts.SyntaxKind.AmpersandToken]: 'int_and', [ts.SyntaxKind.BarToken]: 'int_or',
-    [ts.SyntaxKind.CaretToken]: 'int_xor', [ts.SyntaxKind.LessThanLessThanToken]: 'int_shl',
-    [ts.SyntaxKind.GreaterThanGreaterThanToken]: 'int_shr', [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: 'int_ushr',
-  };
-
-  private static readonly COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
-    [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken, [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
-    [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken, [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
-    [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken, [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
-    [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken, [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
-    [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
-    [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
-    [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
-  };
-
   private binary(e: ts.BinaryExpression): number {
     const k = e.operatorToken.kind;
     if (k === ts.SyntaxKind.EqualsToken) return this.assign(e.left, () => this.expr(e.right));
-    const compound = FunctionWriter.COMPOUND[k];
+    const compound = COMPOUND_OPERATORS[k];
     if (compound !== undefined) {
       return this.assign(e.left, () => this.arith(compound, this.expr(e.left), this.expr(e.right), e, this.checker.getTypeAtLocation(e.left)));
     }
@@ -645,12 +622,12 @@ export class FunctionWriter {
       const sb = this.kindOf(b) === 'f' ? this.op('str_from_float', [b], 'r') : this.coerce(b, 'r', node);
       return this.op('str_concat', [sa, sb], 'r');
     }
-    const fop = FunctionWriter.FLOAT_BIN[k];
+    const fop = FLOAT_OPERATORS[k];
     if (fop) {
       const res = fop.endsWith('_lt') || fop.endsWith('_le') || fop.endsWith('_gt') || fop.endsWith('_ge') ? 'i' : 'f';
       return this.op(fop, [this.coerce(a, 'f', node), this.coerce(b, 'f', node)], res);
     }
-    const iop = FunctionWriter.INT_BIN[k];
+    const iop = INT_OPERATORS[k];
     if (iop) {
       const ia = this.op('float_to_int32', [this.coerce(a, 'f', node)], 'i');
       const ib = this.op('float_to_int32', [this.coerce(b, 'f', node)], 'i');
@@ -940,18 +917,4 @@ export class FunctionWriter {
     return this.call({ name: `new ${name}`, target: { construct: { builtin: name } }, effect: 'write', canRaise: true, resultKind: 'r' },
       (e.arguments ?? []).map((a) => this.expr(a)));
   }
-}
-
-function itemOp(kind: Kind): Opcode {
-  if (kind === 'v') throw new Error('array of void');
-  return `getarrayitem_${kind}` as Opcode;
-}
-
-function dottedName(e: ts.Expression): string | null {
-  if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e)) {
-    const left = dottedName(e.expression);
-    return left === null ? null : `${left}.${e.name.text}`;
-  }
-  return null;
 }
