@@ -7,6 +7,12 @@
 //   virtualize  escape analysis right after peeling: it needs the two-label shape
 //            to carry objects around the loop as their fields; it leaves field
 //            values and folded checks that the passes below clean up.
+//   heap     load/store forwarding: turns re-reads into values, so the passes
+//            below see one value where there were two loads.
+//   guards   value knowledge from guards (classes, constants, non-null) removes
+//            implied guards and strengthens equality guards into guard_value,
+//            which gives intbounds point values.
+//   intbounds  value ranges decide comparisons (e.g. bounds checks).
 //   fold     constant folding and algebraic rules; tidies expressions so that
 //            more of them look alike to cse.
 //   cse      one copy of each pure computation, elidable call and guard: with
@@ -19,10 +25,13 @@ import { contextFor, type OptPass } from './pass.js';
 import { csePass } from './cse.js';
 import { dcePass } from './dce.js';
 import { foldPass } from './fold.js';
+import { guardsPass } from './guards.js';
+import { heapPass } from './heap.js';
+import { intboundsPass } from './intbounds.js';
 import { unrollPass } from './unroll.js';
 import { virtualizePass } from './virtualize.js';
 
-export const PIPELINE: readonly OptPass[] = [unrollPass, virtualizePass, foldPass, csePass, dcePass];
+export const PIPELINE: readonly OptPass[] = [unrollPass, virtualizePass, heapPass, guardsPass, intboundsPass, foldPass, csePass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PIPELINE.map((p) => p.name);
 
