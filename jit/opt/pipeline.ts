@@ -4,6 +4,8 @@
 // Order, and why:
 //   unroll   first: peeling copies the loop body once, so every later pass sees
 //            the preamble's facts while optimizing the loop proper.
+//   unbox    carries values boxed on both back-edges as raw numbers, so that
+//            fold can see through the peeled loop's header.
 //   virtualize  escape analysis right after peeling: it needs the two-label shape
 //            to carry objects around the loop as their fields; it leaves field
 //            values and folded checks that the passes below clean up.
@@ -28,10 +30,11 @@ import { foldPass } from './fold.js';
 import { guardsPass } from './guards.js';
 import { heapPass } from './heap.js';
 import { intboundsPass } from './intbounds.js';
+import { unboxPass } from './unbox.js';
 import { unrollPass } from './unroll.js';
 import { virtualizePass } from './virtualize.js';
 
-export const PIPELINE: readonly OptPass[] = [unrollPass, virtualizePass, heapPass, guardsPass, intboundsPass, foldPass, csePass, dcePass];
+export const PIPELINE: readonly OptPass[] = [unrollPass, unboxPass, virtualizePass, heapPass, guardsPass, intboundsPass, foldPass, csePass, dcePass];
 
 export const PASS_NAMES: readonly string[] = PIPELINE.map((p) => p.name);
 
