@@ -1,4 +1,6 @@
-// Synchronous access to binaryen from the main thread, through a worker.
+// Synchronous access to binaryen from the main thread, through a worker:
+// used by the 'binaryen' encoder, and for the text of modules (the `log`
+// option). The default encoder (encode.ts) needs none of it.
 //
 // The JIT calls compileLoop/attachBridge synchronously from inside the running
 // interpreter, and binaryen can only be loaded asynchronously (ESM with

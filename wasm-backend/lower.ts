@@ -1,7 +1,7 @@
 // Lowering: a unit of traces (a loop or a bridge, and the bridges merged into
 // it) -> one WebAssembly function, described with wasm-ir.ts for the binaryen
-// worker. Every op of the trace table has a row in LOWER below, whose type
-// makes a new op fail to compile until it is handled here.
+// worker. Every op of the trace table has a row in the lowering table
+// (lower-ops.ts), whose type makes a new op fail to compile until it is handled.
 //
 // Values. Each box is a wasm local: i -> i32, f -> f64, r -> externref.
 // An `i` value is an int32 number or a JS boolean, and the two must come back
@@ -54,20 +54,52 @@
 //                                     exception is pending; else it exits).
 
 import type { ExitDescr, GuardDescr, TargetDescr } from '../jit/ir/descr.js';
-import type { CallDescr, ClassDescr, FieldDescr } from '../jit/ir/descr.js';
-import type { OPS, Opcode } from '../jit/ir/ops.js';
 import type { Box, Op, Trace, Value } from '../jit/ir/trace.js';
-import { HelperCache, ImportSet, type ArgConv, type HostSpec } from './glue.js';
+import { HelperCache, ImportSet, type ArgConv } from './glue.js';
+import { ROWS, type Cx, type HostCall, type ResultTag, type Tag } from './lower-ops.js';
 import { EXC_ADDR, MAX_PAGES, slotTag, slotValue, TAG_ADDR, type SlotKinds, type WasmRuntime } from './runtime.js';
 import { w, type Expr, type ModuleDesc, type WType } from './wasm-ir.js';
-
-/** How the tag of an op's `i` result is known (see "Values"). */
-export type ResultTag = 'int' | 'bool' | 'dyn';
 
 /** One trace of a unit: a loop (guard null) or the bridge of `guard`. */
 export interface TreeTrace {
   readonly trace: Trace;
   readonly guard: GuardDescr | null;
+  /**
+   * A bridge: how its guard's exit writes the failArgs (exitSlotKinds). An
+   * input written unboxed (an f or i where the input is r) stays a virtual
+   * box in the bridge too.
+   */
+  readonly inputKinds?: SlotKinds;
+}
+
+/**
+ * The boxes of a trace that are virtual (see Loc.boxed), with the kind of what
+ * they box: box_float/box_int results, and bridge inputs its guard's exit
+ * writes unboxed (TreeTrace.inputKinds). Never label args: labels carry
+ * externrefs.
+ */
+function virtualKinds(t: TreeTrace): Map<number, 'i' | 'f'> {
+  const merged = new Set<number>();
+  for (const op of t.trace.ops) if (op.opcode === 'label') for (const a of op.args) if (a.tag === 'box') merged.add(a.id);
+  const out = new Map<number, 'i' | 'f'>();
+  t.trace.inputs.forEach((b, n) => {
+    const kind = t.inputKinds?.[n];
+    if (kind !== undefined && kind !== b.kind && !merged.has(b.id)) out.set(b.id, kind as 'i' | 'f');
+  });
+  for (const op of t.trace.ops) {
+    if ((op.opcode === 'box_float' || op.opcode === 'box_int') && !merged.has(op.result!.id)) out.set(op.result!.id, op.args[0].kind as 'i' | 'f');
+  }
+  return out;
+}
+
+/** How the exit of each guard of a trace writes its failArgs: virtual boxes as what they box (see TraceLowering.slotKinds). */
+export function exitSlotKinds(t: TreeTrace): Map<GuardDescr, SlotKinds> {
+  const virt = virtualKinds(t);
+  const out = new Map<GuardDescr, SlotKinds>();
+  for (const op of t.trace.ops) {
+    if (op.failArgs !== null) out.set(op.descr as GuardDescr, op.failArgs.map((v) => (v.tag === 'box' ? virt.get(v.id) ?? v.kind : v.kind)).join(''));
+  }
+  return out;
 }
 
 export type ExitInfo =
@@ -85,7 +117,7 @@ export interface LoweredTree {
   /** Entry numbers (the `entry` argument of run) of the unit's labels, with their slot kinds. */
   readonly labelEntries: ReadonlyMap<TargetDescr, { readonly entry: number; readonly kinds: SlotKinds }>;
   /** Entry numbers of the unit's bridges, by the guard they hang on. */
-  readonly bridgeEntries: ReadonlyMap<GuardDescr, number>;
+  readonly bridgeEntries: ReadonlyMap<GuardDescr, { readonly entry: number; readonly kinds: SlotKinds }>;
   /** Every guard of the unit. */
   readonly guards: readonly GuardDescr[];
   /** The most slots one exit or entry uses. */
@@ -100,16 +132,20 @@ export interface LowerOptions {
   readonly forceGuardFailure?: (guard: GuardDescr) => boolean;
 }
 
-type Tag = { readonly s: 0 | 1 } | { readonly l: number };
-
-/** A helper as a row asks for it: the argument conversions follow from the args; `id` (a class, a function) joins the key. */
-type HostCall = Omit<HostSpec, 'args'> & { readonly id?: unknown };
-
 interface Loc {
   readonly v: number;
   readonly type: WType;
   /** i boxes only. */
   readonly tag: Tag | null;
+  /**
+   * The result of box_float/box_int is virtual: no code computes it, it *is*
+   * its argument. Host helpers receive the argument (the same JS value),
+   * unbox_* read it back, guard and finish exits write it unboxed; only a
+   * use as an externref (a jump into an r label arg, a guard on it) makes the
+   * JS value, with a helper call. Boxes that only feed resume data (common:
+   * interpreters box every register) thus cost nothing in the loop.
+   */
+  readonly boxed?: Value;
 }
 
 const WTYPE = { i: 'i32', f: 'f64', r: 'externref' } as const;
@@ -118,246 +154,6 @@ const P_FUEL = 1;
 const L_STATE = 2;
 /** The exit code, for exits that share their code (see FnBuilder.shared). */
 const L_CODE = 3;
-
-/** What a row of the lowering table sees of the function being built. */
-interface Cx {
-  val(v: Value): Expr;
-  tagOf(v: Value): Tag;
-  tagExpr(v: Value): Expr;
-  /** Defines the op's result box as `value` (and its tag, per the row). */
-  def(op: Op, value: Expr): void;
-  stmt(e: Expr): void;
-  /** A local for intermediate values. */
-  temp(type: WType): number;
-  /** A call of a generated helper on `args` (default: the op's args). */
-  host(op: Op, spec: HostCall, args?: readonly Value[]): Expr;
-  /** A call of an imported JS function given directly. */
-  raw(key: string, params: readonly WType[], result: WType, fn: unknown, args: readonly Expr[]): Expr;
-  /** The guard fails when `fails` is non-zero. */
-  guard(op: Op, fails: Expr): void;
-  jump(op: Op): void;
-  finish(op: Op): void;
-  /** Non-zero once the loop that owns the unit was invalidated. */
-  readonly invalidated: Expr;
-}
-
-interface Row {
-  readonly emit: (op: Op, cx: Cx) => void;
-  readonly tag?: ResultTag;
-}
-
-/** Rows of ops with an `i` result must say how its tag is known. */
-type LowerTable = { readonly [K in Opcode]: (typeof OPS)[K]['result'] extends 'i' ? Row & { readonly tag: ResultTag } : Row };
-
-// ---------------------------------------------------------------- the table
-
-const a0 = (op: Op) => op.args[0];
-const a1 = (op: Op) => op.args[1];
-const bin = (o: string): Row['emit'] => (op, cx) => cx.def(op, w.op(o, cx.val(a0(op)), cx.val(a1(op))));
-const un = (o: string): Row['emit'] => (op, cx) => cx.def(op, w.op(o, cx.val(a0(op))));
-const nothing: Row['emit'] = () => undefined;
-const field = (op: Op) => JSON.stringify((op.descr as FieldDescr).name);
-
-/** JS === on two i values: same tag and same bits. */
-function identical(cx: Cx, a: Value, b: Value): Expr {
-  const eq = w.op('i32.eq', cx.val(a), cx.val(b));
-  const ta = cx.tagOf(a);
-  const tb = cx.tagOf(b);
-  if ('s' in ta && 's' in tb) return ta.s === tb.s ? eq : w.i32(0);
-  return w.op('i32.and', eq, w.op('i32.eq', cx.tagExpr(a), cx.tagExpr(b)));
-}
-
-/** ptr_eq: ref.is_null against a null constant, else JS === through a helper. */
-function ptrEq(op: Op, cx: Cx): Expr {
-  const [a, b] = op.args;
-  const isNullConst = (v: Value) => v.tag === 'const' && v.value === null;
-  if (isNullConst(b)) return w.isNull(cx.val(a));
-  if (isNullConst(a)) return w.isNull(cx.val(b));
-  return cx.host(op, { key: 'ptr_eq', result: 'i32', body: (x) => `${x[0]} === ${x[1]}` });
-}
-
-/**
- * JS `%` (fmod, sign of the dividend). Integral operands below 2^53 use
- * i64.rem_s (exact there; copysign gives -0 for a zero result of a negative
- * or -0 dividend); everything else calls JS.
- */
-function floatMod(op: Op, cx: Cx): void {
-  const x = cx.temp('f64');
-  const y = cx.temp('f64');
-  cx.stmt(w.set(x, cx.val(a0(op))));
-  cx.stmt(w.set(y, cx.val(a1(op))));
-  const X = w.get(x, 'f64');
-  const Y = w.get(y, 'f64');
-  const small = (v: Expr) => w.op('f64.lt', w.op('f64.abs', v), w.f64(2 ** 53));
-  const integral = (v: Expr) => w.op('f64.eq', w.op('f64.trunc', v), v);
-  const fast = w.op('i32.and',
-    w.op('i32.and', w.op('i32.and', small(X), small(Y)), w.op('i32.and', integral(X), integral(Y))),
-    w.op('f64.ne', Y, w.f64(0)));
-  const rem = w.op('f64.copysign',
-    w.op('f64.convert_s.i64', w.op('i64.rem_s', w.op('i64.trunc_s_sat.f64', X), w.op('i64.trunc_s_sat.f64', Y))), X);
-  cx.def(op, w.if(fast, rem, cx.raw('fmod', ['f64', 'f64'], 'f64', (p: number, q: number) => p % q, [X, Y])));
-}
-
-/** ECMAScript ToInt32: exact through i64 below 2^63 (NaN and beyond call JS, which gives 0 or the wrapped value). */
-function toInt32(op: Op, cx: Cx): void {
-  const x = cx.temp('f64');
-  cx.stmt(w.set(x, cx.val(a0(op))));
-  const X = w.get(x, 'f64');
-  cx.def(op, w.if(w.op('f64.lt', w.op('f64.abs', X), w.f64(2 ** 63)),
-    w.op('i32.wrap', w.op('i64.trunc_s_sat.f64', X)),
-    cx.raw('toint32', ['f64'], 'i32', (v: number) => v | 0, [X])));
-}
-
-/** guard_value: Object.is against the constant arg1. */
-function guardValue(op: Op, cx: Cx): void {
-  const [x, c] = op.args;
-  const k = (c as { value: unknown }).value;
-  switch (x.kind) {
-    case 'i': {
-      const cv = typeof k === 'boolean' ? (k ? 1 : 0) : (k as number);
-      const ct = typeof k === 'boolean' ? 1 : 0;
-      const ne = w.op('i32.ne', cx.val(x), w.i32(cv));
-      const t = cx.tagOf(x);
-      if ('s' in t) return cx.guard(op, t.s === ct ? ne : w.i32(1));
-      return cx.guard(op, w.op('i32.or', ne, w.op('i32.ne', cx.tagExpr(x), w.i32(ct))));
-    }
-    case 'f': {
-      const n = k as number;
-      if (Number.isNaN(n)) return cx.guard(op, w.op('f64.eq', cx.val(x), cx.val(x)));
-      const bits = new DataView(new ArrayBuffer(8));
-      bits.setFloat64(0, n, true);
-      return cx.guard(op, w.op('i64.ne', w.op('i64.reinterpret', cx.val(x)), w.i64(bits.getBigInt64(0, true))));
-    }
-    case 'r':
-      if (k === null) return cx.guard(op, w.op('i32.eqz', w.isNull(cx.val(x))));
-      return cx.guard(op, w.op('i32.eqz', cx.raw('Object.is', ['externref', 'externref'], 'i32', Object.is, [cx.val(x), cx.val(c)])));
-  }
-}
-
-/** A host call (call_X): the callee gets the converted args; raising calls catch. */
-function call(result: 'dyn' | 'f64' | 'externref' | 'none'): Row['emit'] {
-  return (op, cx) => {
-    const d = op.descr as CallDescr;
-    const e = cx.host(op, { key: `call:${d.name}`, result, body: (x) => `fn(${x.join(', ')})`, env: { fn: d.fn }, catches: d.canRaise, id: d });
-    if (result === 'none') cx.stmt(e);
-    else cx.def(op, e);
-  };
-}
-
-const LOWER = {
-  int_add: { tag: 'int', emit: bin('i32.add') },
-  int_sub: { tag: 'int', emit: bin('i32.sub') },
-  int_mul: { tag: 'int', emit: bin('i32.mul') },
-  int_and: { tag: 'int', emit: bin('i32.and') },
-  int_or: { tag: 'int', emit: bin('i32.or') },
-  int_xor: { tag: 'int', emit: bin('i32.xor') },
-  int_shl: { tag: 'int', emit: bin('i32.shl') },
-  int_shr: { tag: 'int', emit: bin('i32.shr_s') },
-  int_ushr: { tag: 'int', emit: bin('i32.shr_u') },
-  int_not: { tag: 'int', emit: (op, cx) => cx.def(op, w.op('i32.xor', cx.val(a0(op)), w.i32(-1))) },
-  int_neg: { tag: 'int', emit: (op, cx) => cx.def(op, w.op('i32.sub', w.i32(0), cx.val(a0(op)))) },
-  int_lt: { tag: 'bool', emit: bin('i32.lt_s') },
-  int_le: { tag: 'bool', emit: bin('i32.le_s') },
-  int_gt: { tag: 'bool', emit: bin('i32.gt_s') },
-  int_ge: { tag: 'bool', emit: bin('i32.ge_s') },
-  int_eq: { tag: 'bool', emit: (op, cx) => cx.def(op, identical(cx, a0(op), a1(op))) },
-  int_ne: { tag: 'bool', emit: (op, cx) => cx.def(op, w.op('i32.eqz', identical(cx, a0(op), a1(op)))) },
-  bool_not: { tag: 'bool', emit: un('i32.eqz') },
-
-  float_add: { emit: bin('f64.add') },
-  float_sub: { emit: bin('f64.sub') },
-  float_mul: { emit: bin('f64.mul') },
-  float_div: { emit: bin('f64.div') },
-  float_mod: { emit: floatMod },
-  float_pow: { emit: (op, cx) => cx.def(op, cx.raw('pow', ['f64', 'f64'], 'f64', (p: number, q: number) => p ** q, [cx.val(a0(op)), cx.val(a1(op))])) },
-  float_neg: { emit: un('f64.neg') },
-  float_abs: { emit: un('f64.abs') },
-  float_floor: { emit: un('f64.floor') },
-  float_ceil: { emit: un('f64.ceil') },
-  float_trunc: { emit: un('f64.trunc') },
-  float_sqrt: { emit: un('f64.sqrt') },
-  float_min: { emit: bin('f64.min') },
-  float_max: { emit: bin('f64.max') },
-  float_lt: { tag: 'bool', emit: bin('f64.lt') },
-  float_le: { tag: 'bool', emit: bin('f64.le') },
-  float_gt: { tag: 'bool', emit: bin('f64.gt') },
-  float_ge: { tag: 'bool', emit: bin('f64.ge') },
-  float_eq: { tag: 'bool', emit: bin('f64.eq') },
-  float_ne: { tag: 'bool', emit: bin('f64.ne') },
-  // !!x: not 0, not -0, not NaN
-  float_is_true: { tag: 'bool', emit: (op, cx) => cx.def(op, w.op('f64.gt', w.op('f64.abs', cx.val(a0(op))), w.f64(0))) },
-
-  float_to_int32: { tag: 'int', emit: toInt32 },
-  int_to_float: { emit: un('f64.convert_s.i32') },
-  uint_to_float: { emit: un('f64.convert_u.i32') },
-  box_float: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'box', result: 'externref', body: (x) => x[0] })) },
-  unbox_float: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'unbox_float', result: 'f64', body: (x) => x[0] })) },
-  box_int: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'box', result: 'externref', body: (x) => x[0] })) },
-  unbox_int: { tag: 'dyn', emit: (op, cx) => cx.def(op, cx.host(op, { key: 'unbox_int', result: 'dyn', body: (x) => x[0] })) },
-
-  ptr_eq: { tag: 'bool', emit: (op, cx) => cx.def(op, ptrEq(op, cx)) },
-  ptr_ne: { tag: 'bool', emit: (op, cx) => cx.def(op, w.op('i32.eqz', ptrEq(op, cx))) },
-  ref_is_true: { tag: 'bool', emit: (op, cx) => cx.def(op, cx.host(op, { key: 'ref_is_true', result: 'i32', body: (x) => `!!${x[0]}` })) },
-  ref_typeof: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'typeof', result: 'externref', body: (x) => `typeof ${x[0]}` })) },
-  instanceof: {
-    tag: 'bool',
-    emit: (op, cx) => {
-      const d = op.descr as ClassDescr;
-      cx.def(op, cx.host(op, { key: `instanceof:${d.name}`, result: 'i32', body: (x) => `${x[0]} instanceof C`, env: { C: d.cls }, id: d }));
-    },
-  },
-  str_len: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'length', result: 'f64', body: (x) => `${x[0]}.length` })) },
-  str_charcode: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'charCodeAt', result: 'f64', body: (x) => `${x[0]}.charCodeAt(${x[1]})` })) },
-  str_concat: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'concat', result: 'externref', body: (x) => `${x[0]} + ${x[1]}` })) },
-  str_from_float: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'String', result: 'externref', body: (x) => `String(${x[0]})` })) },
-
-  getfield_i: { tag: 'dyn', emit: (op, cx) => cx.def(op, cx.host(op, { key: `get:${field(op)}`, result: 'dyn', body: (x) => `${x[0]}[${field(op)}]` })) },
-  getfield_f: { emit: (op, cx) => cx.def(op, cx.host(op, { key: `get:${field(op)}`, result: 'f64', body: (x) => `${x[0]}[${field(op)}]` })) },
-  getfield_r: { emit: (op, cx) => cx.def(op, cx.host(op, { key: `get:${field(op)}`, result: 'externref', body: (x) => `${x[0]}[${field(op)}]` })) },
-  setfield: { emit: (op, cx) => cx.stmt(cx.host(op, { key: `set:${field(op)}`, result: 'none', body: (x) => `${x[0]}[${field(op)}] = ${x[1]}` })) },
-  getarrayitem_i: { tag: 'dyn', emit: (op, cx) => cx.def(op, cx.host(op, { key: 'item', result: 'dyn', body: (x) => `${x[0]}[${x[1]}]` })) },
-  getarrayitem_f: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'item', result: 'f64', body: (x) => `${x[0]}[${x[1]}]` })) },
-  getarrayitem_r: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'item', result: 'externref', body: (x) => `${x[0]}[${x[1]}]` })) },
-  setarrayitem: { emit: (op, cx) => cx.stmt(cx.host(op, { key: 'setitem', result: 'none', body: (x) => `${x[0]}[${x[1]}] = ${x[2]}` })) },
-  arraylen: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'length', result: 'f64', body: (x) => `${x[0]}.length` })) },
-  new: {
-    emit: (op, cx) => {
-      const d = op.descr as ClassDescr;
-      cx.def(op, cx.host(op, { key: `new:${d.name}`, result: 'externref', body: (x) => `d.construct([${x.join(', ')}])`, env: { d }, id: d }));
-    },
-  },
-  new_array: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'array', result: 'externref', body: (x) => `[${x.join(', ')}]` })) },
-
-  call_i: { tag: 'dyn', emit: call('dyn') },
-  call_f: { emit: call('f64') },
-  call_r: { emit: call('externref') },
-  call_n: { emit: call('none') },
-
-  guard_true: { emit: (op, cx) => cx.guard(op, w.op('i32.eqz', cx.val(a0(op)))) },
-  guard_false: { emit: (op, cx) => cx.guard(op, cx.val(a0(op))) },
-  guard_value: { emit: guardValue },
-  guard_class: {
-    emit: (op, cx) => {
-      const cls = (a1(op) as { value: unknown }).value;
-      const check = cx.host(op, {
-        key: 'class', result: 'i32', body: (x) => `${x[0]} !== null && ${x[0]} !== undefined && ${x[0]}.constructor === C`, env: { C: cls }, id: cls,
-      }, [a0(op)]);
-      cx.guard(op, w.op('i32.eqz', check));
-    },
-  },
-  guard_nonnull: { emit: (op, cx) => cx.guard(op, w.isNull(cx.val(a0(op)))) },
-  guard_isnull: { emit: (op, cx) => cx.guard(op, w.op('i32.eqz', w.isNull(cx.val(a0(op))))) },
-  guard_no_exception: { emit: (op, cx) => cx.guard(op, w.load('i32', EXC_ADDR)) },
-  guard_not_invalidated: { emit: (op, cx) => cx.guard(op, cx.invalidated) },
-
-  label: { emit: nothing }, // segments are cut at labels by the function builder
-  jump: { emit: (op, cx) => cx.jump(op) },
-  finish: { emit: (op, cx) => cx.finish(op) },
-  debug_merge_point: { emit: nothing },
-} satisfies LowerTable;
-
-
-const ROWS: Readonly<Record<Opcode, Row>> = LOWER;
 
 // ---------------------------------------------------------------- the function builder
 
@@ -423,7 +219,7 @@ class FnBuilder {
   /** First segment of each trace. */
   readonly startSeg: number[] = [];
   readonly labelEntries = new Map<TargetDescr, { entry: number; kinds: SlotKinds }>();
-  readonly bridgeEntries = new Map<GuardDescr, number>();
+  readonly bridgeEntries = new Map<GuardDescr, { entry: number; kinds: SlotKinds }>();
   slots = 0;
 
   constructor(readonly traces: readonly TreeTrace[], readonly options: LowerOptions) {
@@ -437,7 +233,7 @@ class FnBuilder {
 
   build(): LoweredTree {
     this.traces.forEach((t, k) => { if (t.guard !== null) this.bridgeOf.set(t.guard, k); });
-    this.traces.forEach((t, k) => this.allocate(t.trace, k));
+    this.traces.forEach((t, k) => this.allocate(t, k));
     this.traces.forEach((t, k) => this.cutSegments(t, k));
     this.traces.forEach((t, k) => this.countExits(t.trace, k));
     this.traces.forEach((t, k) => new TraceLowering(this, t.trace, k, this.startSeg[k]).run());
@@ -453,7 +249,8 @@ class FnBuilder {
   }
 
   /** Locals for every box of a trace (see "Values" for which tags are locals). */
-  private allocate(trace: Trace, k: number): void {
+  private allocate(t: TreeTrace, k: number): void {
+    const trace = t.trace;
     const merged = new Set<number>();
     for (const op of trace.ops) if (op.opcode === 'label') for (const a of op.args) if (a.tag === 'box') merged.add(a.id);
     const locs = new Map<number, Loc>();
@@ -464,11 +261,21 @@ class FnBuilder {
       if (b.kind === 'i') t = tag === 'dyn' || tag === null || merged.has(b.id) ? { l: this.local('i32') } : { s: tag === 'bool' ? 1 : 0 };
       locs.set(b.id, { v, type, tag: t });
     };
+    const virt = virtualKinds(t);
     for (const b of trace.inputs) define(b, null);
+    // A virtual bridge input boxes a shadow box (negative id) that its entry loads.
+    trace.inputs.forEach((b, n) => {
+      const kind = virt.get(b.id);
+      if (kind === undefined) return;
+      const shadow: Box = { tag: 'box', kind, id: -1 - n };
+      define(shadow, null);
+      locs.set(b.id, { ...locs.get(b.id)!, boxed: shadow });
+    });
     for (const op of trace.ops) {
       // A peeled loop's second label defines its args (the loop's phis).
       if (op.opcode === 'label') for (const a of op.args) if (a.tag === 'box' && !locs.has(a.id)) define(a, null);
       if (op.result !== null) define(op.result, ROWS[op.opcode].tag ?? 'dyn');
+      if (op.result !== null && virt.has(op.result.id)) locs.set(op.result.id, { ...locs.get(op.result.id)!, boxed: op.args[0] });
     }
     this.locs[k] = locs;
   }
@@ -480,7 +287,11 @@ class FnBuilder {
     this.startSeg[k] = this.segments.length;
     const first = trace.ops[0];
     this.segments.push({ block: `s${this.segments.length}`, loop: first.opcode === 'label' ? `L${this.segments.length}` : null, code: [] });
-    if (t.guard !== null) this.bridgeEntries.set(t.guard, this.addEntry(this.startSeg[k], trace.inputs, locs));
+    if (t.guard !== null) {
+      // Virtual inputs are loaded as what they box, so the entry reads the slots as the guard's exit wrote them.
+      const loads = trace.inputs.map((b) => (locs.get(b.id)!.boxed as Box | undefined) ?? b);
+      this.bridgeEntries.set(t.guard, { entry: this.addEntry(this.startSeg[k], loads, locs), kinds: loads.map((b) => b.kind).join('') });
+    }
     trace.ops.forEach((op, i) => {
       if (op.opcode !== 'label') return;
       if (i > 0) this.segments.push({ block: `s${this.segments.length}`, loop: `L${this.segments.length}`, code: [] });
@@ -647,6 +458,7 @@ class TraceLowering implements Cx {
   val(v: Value): Expr {
     if (v.tag === 'box') {
       const l = this.loc(v);
+      if (l.boxed !== undefined) return this.host(null, { key: 'box', result: 'externref', body: (x) => x[0] }, [l.boxed]);
       return w.get(l.v, l.type);
     }
     const x = v.value;
@@ -667,14 +479,18 @@ class TraceLowering implements Cx {
     return 's' in t ? w.i32(t.s) : w.get(t.l, 'i32');
   }
 
-  def(op: Op, value: Expr): void {
+  def(op: Op, value: Expr, tag?: Expr): void {
     const box = op.result!;
     const l = this.loc(box);
     this.stmt(w.set(l.v, value));
     if (l.tag !== null && 'l' in l.tag) {
       const rowTag = ROWS[op.opcode].tag;
-      this.stmt(w.set(l.tag.l, rowTag === 'dyn' ? w.load('i32', TAG_ADDR) : w.i32(rowTag === 'bool' ? 1 : 0)));
+      this.stmt(w.set(l.tag.l, tag ?? (rowTag === 'dyn' ? w.load('i32', TAG_ADDR) : w.i32(rowTag === 'bool' ? 1 : 0))));
     }
+  }
+
+  boxedOf(v: Value): Value | null {
+    return v.tag === 'box' ? this.loc(v).boxed ?? null : null;
   }
 
   temp(type: WType): number {
@@ -687,7 +503,9 @@ class TraceLowering implements Cx {
     return 's' in t ? (t.s === 1 ? 'bool' : 'int') : 'dyn';
   }
 
-  host(op: Op, spec: HostCall, args: readonly Value[] = op.args): Expr {
+  host(op: Op | null, spec: HostCall, args: readonly Value[] = op!.args): Expr {
+    // A virtual box is passed as what it boxes: the helper sees the same JS value.
+    args = args.map((a) => this.boxedOf(a) ?? a);
     const convs = args.map((a) => this.conv(a));
     const key = spec.id === undefined ? spec.key : `${spec.key}#${this.fn.imports.id(spec.id)}`;
     const f = this.fn.imports.host({ ...spec, key, args: convs });
@@ -699,11 +517,16 @@ class TraceLowering implements Cx {
     return this.fn.call(key, params, result, fn, args);
   }
 
-  /** Stores values into slots 0.. (see runtime.ts). */
-  private writeSlots(values: readonly Value[]): Expr[] {
+  /**
+   * Stores values into slots 0.. (see runtime.ts). `unboxed`: virtual boxes
+   * are written as what they box (for exits whose values only JS reads; see
+   * slotKinds). Otherwise they are made (a jump's target reads externrefs).
+   */
+  private writeSlots(values: readonly Value[], unboxed: boolean): Expr[] {
     this.fn.useSlots(values.length);
     const out: Expr[] = [];
-    values.forEach((v, k) => {
+    values.forEach((v0, k) => {
+      const v = unboxed ? this.boxedOf(v0) ?? v0 : v0;
       switch (v.kind) {
         case 'i':
           out.push(w.store('i32', slotValue(k), this.val(v)));
@@ -720,12 +543,25 @@ class TraceLowering implements Cx {
     return out;
   }
 
-  leave(values: readonly Value[], info: ExitInfo): Expr {
-    return w.block(null, [...this.writeSlots(values), w.return(w.i32(this.fn.exitCode(info)))]);
+  /** The kinds JS reads the slots of an exit with, when virtual boxes are written unboxed. */
+  private slotKinds(values: readonly Value[]): SlotKinds {
+    return values.map((v) => (this.boxedOf(v) ?? v).kind).join('');
   }
 
-  /** Assigns `values` to the boxes `dests` of trace `destTrace` as one parallel move. */
-  private move(values: readonly Value[], dests: readonly Box[], destTrace: number): Expr[] {
+  leave(values: readonly Value[], info: ExitInfo): Expr {
+    const unboxed = info.kind === 'guard' || info.kind === 'finish';
+    return w.block(null, [...this.writeSlots(values, unboxed), w.return(w.i32(this.fn.exitCode(info)))]);
+  }
+
+  /**
+   * Assigns `values` to the boxes `dests` of trace `destTrace` as one parallel
+   * move. A virtual dest (a bridge input, see TreeTrace.inputKinds) gets the
+   * value its source boxes.
+   */
+  private move(values0: readonly Value[], dests0: readonly Box[], destTrace: number): Expr[] {
+    const destLocs0 = dests0.map((d) => this.fn.locs[destTrace].get(d.id)!);
+    const dests = dests0.map((d, k) => (destLocs0[k].boxed as Box | undefined) ?? d);
+    const values = values0.map((v, k) => (destLocs0[k].boxed !== undefined ? this.boxedOf(v)! : v));
     const destLocs = dests.map((d) => this.fn.locs[destTrace].get(d.id)!);
     const written = new Set<number>();
     for (const l of destLocs) {
@@ -735,7 +571,10 @@ class TraceLowering implements Cx {
     const first: Expr[] = [];
     const then: Expr[] = [];
     const source = (e: Expr, type: WType, dest: number): Expr => {
-      if (e.o !== 'local.get' || e.a[0] === dest || !written.has(e.a[0] as number)) return e;
+      // Constants and locals not written here are read in place; anything else (a local
+      // written by this move, a virtual box being made) is computed first.
+      if (e.o.endsWith('.const') || e.o === 'global.get' || e.o === 'ref.null') return e;
+      if (e.o === 'local.get' && (e.a[0] === dest || !written.has(e.a[0] as number))) return e;
       const t = this.temp(type);
       first.push(w.set(t, e));
       return w.get(t, type);
@@ -758,9 +597,9 @@ class TraceLowering implements Cx {
       : w.if(fails, w.i32(1), this.fn.call('force', ['i32'], 'i32', (n: number) => (force(this.fn.guards[n]) ? 1 : 0), [w.i32(number)]));
     const noException = op.opcode === 'guard_no_exception';
     const exit = () => {
-      const code = this.fn.exitCode({ kind: 'guard', descr: g, kinds: failArgs.map((a) => a.kind).join(''), noException });
-      const shared = failArgs.length === 0 ? null : this.fn.sharedExit(this.fn.exitKey(this.index, failArgs), () => this.writeSlots(failArgs));
-      if (shared === null) return w.block(null, [...this.writeSlots(failArgs), w.return(w.i32(code))]);
+      const code = this.fn.exitCode({ kind: 'guard', descr: g, kinds: this.slotKinds(failArgs), noException });
+      const shared = failArgs.length === 0 ? null : this.fn.sharedExit(this.fn.exitKey(this.index, failArgs), () => this.writeSlots(failArgs, true));
+      if (shared === null) return w.block(null, [...this.writeSlots(failArgs, true), w.return(w.i32(code))]);
       return w.block(null, [w.set(L_CODE, w.i32(code)), w.br(shared)]);
     };
     const bridge = this.fn.bridgeOf.get(g);
@@ -805,6 +644,6 @@ class TraceLowering implements Cx {
   }
 
   finish(op: Op): void {
-    this.stmt(this.leave(op.args, { kind: 'finish', descr: op.descr as ExitDescr, kinds: op.args.map((a) => a.kind).join('') }));
+    this.stmt(this.leave(op.args, { kind: 'finish', descr: op.descr as ExitDescr, kinds: this.slotKinds(op.args) }));
   }
 }

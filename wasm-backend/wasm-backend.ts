@@ -1,7 +1,9 @@
-// The WebAssembly backend: traces -> binaryen (in a worker) -> WebAssembly,
-// with a small JS dispatcher between compiled functions. It implements the
-// backend contract of jit/backend.ts exactly as the reference backend does
-// (the tests run the reference backend's tests and random traces on both).
+// The WebAssembly backend: traces -> a module description (lower.ts) -> wasm
+// bytes (encode.ts on this thread, or binaryen in a worker, compiler.ts) ->
+// WebAssembly.Instance, with a small JS dispatcher between compiled functions.
+// It implements the backend contract of jit/backend.ts exactly as the
+// reference backend does (the tests run the reference backend's tests and
+// random traces on both). README.md has the design and its measurements.
 //
 // Units. Code is compiled per *unit*: one wasm function holding a loop, or a
 // bridge, together with the bridges merged into it (lower.ts). A new bridge
@@ -41,7 +43,7 @@ import { DescrRegistry } from '../jit/ir/descr.js';
 import { parseTrace } from '../jit/ir/parse.js';
 import { compileModule, prestartCompiler } from './compiler.js';
 import { encodeModule } from './encode.js';
-import { lowerTree, type ExitInfo, type TreeTrace } from './lower.js';
+import { exitSlotKinds, lowerTree, type ExitInfo, type TreeTrace } from './lower.js';
 import { WasmRuntime, type SlotKinds } from './runtime.js';
 import type { ModuleDesc } from './wasm-ir.js';
 import { HelperCache } from './glue.js';
@@ -117,7 +119,7 @@ interface UnitCode {
   readonly run: (entry: number, fuel: number) => number;
   readonly exits: readonly ExitInfo[];
   readonly labelEntries: ReadonlyMap<TargetDescr, { readonly entry: number; readonly kinds: SlotKinds }>;
-  readonly bridgeEntries: ReadonlyMap<GuardDescr, number>;
+  readonly bridgeEntries: ReadonlyMap<GuardDescr, { readonly entry: number; readonly kinds: SlotKinds }>;
 }
 
 /** Invalidation state of a loop, shared by the units of its bridges. */
@@ -137,6 +139,8 @@ interface GuardSite {
   /** The unit holding the guard (changes when its trace is merged into another unit). */
   unit: Unit;
   readonly failArgs: number;
+  /** How its exit writes the failArgs: its bridge's inputs read them so (lower.ts, exitSlotKinds). */
+  readonly exitKinds: SlotKinds;
   /** The unit holding this guard's bridge, once attached. */
   bridge: Unit | null;
   /** Entries into the bridge through the dispatcher (see bridgeMergeThreshold). */
@@ -188,7 +192,7 @@ export class WasmBackend implements Backend {
     const loop: LoopState = { invalidated: false, flag: new WebAssembly.Global({ value: 'i32', mutable: true }, 0) };
     const unit: Unit = { name: trace.name, traces: [{ trace, guard: null }], loop, code: null };
     unit.code = this.build(unit);
-    this.register(unit, trace);
+    this.register(unit, unit.traces[0]);
     this.stats.traces++;
     this.stats.perTraceMs.push(performance.now() - t0);
     const target = first.descr as TargetDescr;
@@ -205,10 +209,11 @@ export class WasmBackend implements Backend {
     }
     verifyTrace(trace);
     this.checkNew(trace);
-    let unit: Unit = { name: trace.name, traces: [{ trace, guard }], loop: site.unit.loop, code: null };
+    const bridge: TreeTrace = { trace, guard, inputKinds: site.exitKinds };
+    let unit: Unit = { name: trace.name, traces: [bridge], loop: site.unit.loop, code: null };
     if (this.mergeThreshold === 0 && this.fits(site.unit, unit.traces)) {
       unit = site.unit;
-      unit.traces.push({ trace, guard });
+      unit.traces.push(bridge);
       try {
         unit.code = this.build(unit);
       } catch (e) {
@@ -218,7 +223,7 @@ export class WasmBackend implements Backend {
     } else {
       unit.code = this.build(unit);
     }
-    this.register(unit, trace);
+    this.register(unit, bridge);
     site.bridge = unit;
     guard.bridge = unit;
     this.stats.traces++;
@@ -272,10 +277,12 @@ export class WasmBackend implements Backend {
     }
   }
 
-  private register(unit: Unit, trace: Trace): void {
-    for (const op of trace.ops) {
+  private register(unit: Unit, t: TreeTrace): void {
+    const kinds = exitSlotKinds(t);
+    for (const op of t.trace.ops) {
       if (op.opcode === 'label') this.units.set(op.descr as TargetDescr, unit);
-      if (op.failArgs !== null) this.guards.set(op.descr as GuardDescr, { unit, failArgs: op.failArgs.length, bridge: null, hits: 0 });
+      const g = op.descr as GuardDescr;
+      if (op.failArgs !== null) this.guards.set(g, { unit, failArgs: op.failArgs.length, exitKinds: kinds.get(g)!, bridge: null, hits: 0 });
     }
   }
 
@@ -352,7 +359,10 @@ export class WasmBackend implements Backend {
           if (exception === null && site.bridge !== null) {
             if (++site.hits === this.mergeThreshold) this.merge(exit.descr, site);
             code = site.bridge.code!;
-            entry = code.bridgeEntries.get(exit.descr)!;
+            const e = code.bridgeEntries.get(exit.descr)!;
+            // The same kinds unless the bridge could not keep an unboxed input virtual (a label arg).
+            if (e.kinds !== exit.kinds) rt.write(e.kinds, rt.read(exit.kinds));
+            entry = e.entry;
             break;
           }
           const values = rt.read(exit.kinds);

@@ -333,6 +333,101 @@ jump(i3, f1, r2, descr=target:L1)
   });
 });
 
+describe('virtual boxes and inlined builtins', () => {
+  const isInt: CallDescr = { kind: 'call', name: 'Number.isInteger', effect: 'elidable', canRaise: false, resultKind: 'i', fn: Number.isInteger as never };
+  const floor: CallDescr = { kind: 'call', name: 'Math.floor', effect: 'elidable', canRaise: true, resultKind: 'f', fn: Math.floor as never };
+  const keep: CallDescr = { kind: 'call', name: 'keep', effect: 'write', canRaise: false, resultKind: 'r', fn: ((a: unknown, b: unknown) => [a, b]) as never };
+  const BOXES = `[i0, f1, r2, i3]
+label(i0, f1, r2, i3, descr=target:V1)
+r4 = box_float(f1)
+r5 = box_int(i3)
+f6 = unbox_float(r4)
+i7 = unbox_int(r5)
+i8 = call_i(f6, descr=call:Number.isInteger)
+f9 = call_f(f6, descr=call:Math.floor)
+guard_no_exception(descr=guard:1) [r4, r5, i8]
+i10 = ptr_eq(r4, r2)
+guard_nonnull(r4, descr=guard:2) [r4]
+r11 = call_r(r4, r5, descr=call:keep)
+f12 = float_add(f6, 0.5)
+i13 = int_add(i0, 1)
+i14 = int_lt(i13, 6)
+guard_true(i14, descr=guard:3) [r4, r5, r11, i7, i8, f9, i10, r2]
+i15 = int_and(i13, 1)
+guard_false(i15, descr=guard:4) [r4, r5, r2, i13]
+jump(i13, f12, r4, i7, descr=target:V1)
+`;
+  const BRIDGE = '[r0, r1, r2, i3]\nf4 = unbox_float(r0)\nf5 = float_mul(f4, 2.0)\njump(i3, f5, r1, false, descr=target:V1)\n';
+
+  for (const config of [{}, { bridgeMergeThreshold: 0 }, { bridgeMergeThreshold: 1 }, { fuel: 1 }, { encoder: 'binaryen' as const }]) {
+    it(`boxes stay virtual until a jump needs an externref; builtins are inlined (${JSON.stringify(config)})`, () => {
+      const { both, parse, add, guard } = pair(config);
+      for (const d of [isInt, floor, keep]) add(d);
+      const exits = both.map((bk) => {
+        const loop = bk.compileLoop(parse(BOXES));
+        bk.attachBridge(guard(4), parse(BRIDGE));
+        return [loop.run([0, 1.5, 'x', true]), loop.run([0, -0, null, 7])];
+      });
+      expect(exits[1]).toEqual(exits[0]);
+      const values = (exits[1][1] as { values: unknown[] }).values;
+      expect(Object.is(values[0], -0) || typeof values[0] === 'number').toBe(true);
+      guard(4).bridge = null;
+    });
+  }
+});
+
+describe('virtual boxes across bridges', () => {
+  it('a bridge of a bridge, and a bridge that is a loop of its own, get unboxed inputs right', () => {
+    const LOOP = `[i0, f1]
+label(i0, f1, descr=B1)
+r2 = box_float(f1)
+r3 = box_int(i0)
+i4 = int_add(i0, 1)
+i5 = int_lt(i4, 50)
+guard_true(i5, descr=guard:1) [r2, r3, i4]
+i6 = int_and(i4, 3)
+i7 = int_eq(i6, 0)
+guard_false(i7, descr=guard:2) [r2, r3, i4]
+f8 = float_add(f1, 1.0)
+jump(i4, f8, descr=B1)
+`.replace(/descr=B1/g, 'descr=target:B1');
+    // bridge of guard 2: unboxes its (virtual) inputs, has a guard of its own whose bridge loops
+    const BRIDGE = `[r0, r1, i2]
+f3 = unbox_float(r0)
+i4 = unbox_int(r1)
+i5 = int_and(i2, 7)
+i6 = int_eq(i5, 4)
+guard_false(i6, descr=guard:3) [r0, r1, i2, f3]
+f7 = float_mul(f3, 2.0)
+jump(i2, f7, descr=target:B1)
+`;
+    const LOOPING = `[r0, r1, i2, f3]
+label(r0, r1, i2, f3, descr=target:B2)
+f4 = unbox_float(r0)
+f5 = float_add(f4, f3)
+i6 = int_add(i2, 1)
+i7 = int_and(i6, 3)
+i8 = int_ne(i7, 0)
+guard_true(i8, descr=guard:4) [r0, r1, i6, f5]
+r9 = box_float(f5)
+jump(r9, r1, i6, f5, descr=target:B2)
+`;
+    for (const config of [{}, { bridgeMergeThreshold: 0 }, { bridgeMergeThreshold: 2 }, { fuel: 2, bridgeMergeThreshold: 1 }] as WasmBackendOptions[]) {
+      const { both, parse, guard } = pair(config);
+      const exits = both.map((bk) => {
+        const loop = bk.compileLoop(parse(LOOP));
+        bk.attachBridge(guard(2), parse(BRIDGE));
+        bk.attachBridge(guard(3), parse(LOOPING));
+        const out = loop.run([0, 0.5]);
+        for (const g of [2, 3]) guard(g).bridge = null;
+        return out;
+      });
+      expect(exits[1]).toEqual(exits[0]);
+      expect(exits[0]).toMatchObject({ kind: 'guard', descr: guard(4) });
+    }
+  });
+});
+
 describe('helpers', () => {
   it('fields of the same name but different kinds get different helpers', () => {
     const { both, parse, add } = pair();
