@@ -19,8 +19,10 @@ or the path of an interpreter's entry file (a .ts module exporting main(argv)).
 
 options:
   --jit=on|off            trace and compile hot loops (default on)
-  --backend=NAME          where compiled traces run: ${Object.keys(BACKENDS).join(', ')} (default ref)
-  --jit-log[=FILE]        write every compiled trace and bridge, and every abort, to FILE (default stderr)
+  --backend=NAME          where compiled traces run: ${Object.keys(BACKENDS).join(', ')} (default wasm;
+                          ref executes trace IR directly and is the oracle for tests)
+  --jit-log[=FILE]        write every compiled trace and bridge (recorded and optimized, and the
+                          WebAssembly text on the wasm backend) and every abort, to FILE (default stderr)
   --jit-stats             print JIT counters and times to stderr at exit
   --jit-opt=LIST          switch optimizer passes off (-name) or back on (+name), comma-separated;
                           passes in order: ${PASS_NAMES.join(', ') || '(none yet)'}
@@ -52,7 +54,7 @@ interface RunOptions {
 }
 
 function parseRunArgs(args: string[]): { options: RunOptions; rest: string[] } {
-  const options: RunOptions = { jit: true, backend: 'ref', log: null, stats: false, params: [], disabledPasses: new Set() };
+  const options: RunOptions = { jit: true, backend: 'wasm', log: null, stats: false, params: [], disabledPasses: new Set() };
   let i = 0;
   for (; i < args.length && args[i].startsWith('--'); i++) {
     const a = args[i];
@@ -107,13 +109,14 @@ async function run(args: string[]): Promise<number> {
     const fd = logFd;
     log = new JitLog({ write: (t) => fs.writeSync(fd, t) });
   }
-  const jit: JitConfig | null = options.jit ? { backend: BACKENDS[options.backend]({}), params, log, stats, disabledPasses: options.disabledPasses } : null;
+  const backend = BACKENDS[options.backend](log ? { log: (t) => log.note(`backend code:\n${t}`) } : {});
+  const jit: JitConfig | null = options.jit ? { backend, params, log, stats, disabledPasses: options.disabledPasses } : null;
   try {
     const interp = await loadInterpreter(entry, jit);
     return interp.main(rest.slice(1));
   } finally {
     flushOutput();
-    if (options.stats) process.stderr.write(stats.format());
+    if (options.stats) process.stderr.write(stats.format() + (options.jit && backend.statsText ? backend.statsText() : ''));
     if (logFd !== null && logFd !== 2) fs.closeSync(logFd);
   }
 }

@@ -39,10 +39,14 @@ export interface CompiledLoop {
 export interface BackendOptions {
   /** Testing: guards for which this returns true fail even when their condition holds. */
   readonly forceGuardFailure?: (guard: GuardDescr) => boolean;
+  /** Receives the backend's own form of each compiled trace (e.g. WebAssembly text), for --jit-log. */
+  readonly log?: (text: string) => void;
 }
 
 export interface Backend {
   readonly name: string;
+  /** Backend-specific lines for --jit-stats (compile times, modules, ...). */
+  statsText?(): string;
   compileLoop(trace: Trace): CompiledLoop;
   /** Compiles `trace` as the bridge of `guard` (a guard of an already compiled loop or bridge). */
   attachBridge(guard: GuardDescr, trace: Trace): void;

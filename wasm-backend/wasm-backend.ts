@@ -155,6 +155,11 @@ const DEFAULT_MERGE_THRESHOLD = 1000;
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly stats = new WasmCompileStats();
+
+  statsText(): string {
+    return this.stats.format();
+  }
+
   private readonly rt = new WasmRuntime();
   private readonly helpers = new HelperCache();
   private readonly units = new Map<TargetDescr, Unit>();
