@@ -1,4 +1,4 @@
-// The mini-lua corpus again, under the JIT (reference backend, eager thresholds so
+// The mini-lua corpus again, under the JIT on every backend (eager thresholds so
 // even short loops compile), normally and with every guard forced to fail: the
 // output must be exactly PUC Lua's, as with the JIT off (corpus.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CapturedOutput, setOutput } from '../../framework/host.js';
 import { loadInterpreter, type LoadedInterpreter } from '../../framework/loader.js';
 import { eagerParams } from '../../framework/testing/index.js';
-import { RefBackend } from '../../jit/backend-ref/ref-backend.js';
+import { BACKEND_NAMES, BACKENDS } from '../../jit/backends.js';
 import { JitStats } from '../../jit/stats.js';
 
 const dir = path.join(__dirname, '../../interpreters/mini-lua/tests');
@@ -17,13 +17,13 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.lua') && !f.startsW
 // Long loops whose every iteration leaves compiled code when all guards fail: too slow to force.
 const TOO_SLOW_TO_FORCE = new Set(['bigloop']);
 
-for (const forced of [false, true]) {
-  describe(`mini-lua corpus (JIT on${forced ? ', every guard forced to fail' : ''})`, () => {
+for (const [backendName, forced] of BACKEND_NAMES.flatMap((b) => [[b, false], [b, true]] as const)) {
+  describe(`mini-lua corpus (JIT on ${backendName}${forced ? ', every guard forced to fail' : ''})`, () => {
     const stats = new JitStats();
     let interp: LoadedInterpreter;
     beforeAll(async () => {
       interp = await loadInterpreter(entry, {
-        backend: new RefBackend({ forceGuardFailure: forced ? () => true : undefined }),
+        backend: BACKENDS[backendName]({ forceGuardFailure: forced ? () => true : undefined }),
         params: eagerParams({ threshold: 5 }),
         stats,
         verifyPasses: true,

@@ -14,7 +14,7 @@ import { OPS } from '../../jit/ir/ops.js';
 import { parseTrace } from '../../jit/ir/parse.js';
 import { ConstRegistry } from '../../jit/ir/print.js';
 import type { Op, Trace, Value } from '../../jit/ir/trace.js';
-import { randomRun } from '../support/random-trace.js';
+import { randomRun } from './random-trace.js';
 
 export type MakeBackend = (options: BackendOptions) => Backend;
 

@@ -1,10 +1,9 @@
-// Every test of test/backend-ref/ref-backend.test.ts, on the reference backend
-// (the copy in backend-contract.ts still says what the original says) and on
-// the wasm backend with either encoder (which must say the same).
+// The backend contract (jit/backend.ts), on the reference backend and on the
+// wasm backend with either encoder: every backend must behave the same.
 
 import { RefBackend } from '../../jit/backend-ref/ref-backend.js';
 import { WasmBackend } from '../../wasm-backend/wasm-backend.js';
-import { backendContractTests } from './backend-contract.js';
+import { backendContractTests } from '../support/backend-contract.js';
 
 backendContractTests('ref', (options) => new RefBackend(options), { agree: 50, forced: 20 });
 backendContractTests('wasm', (options) => new WasmBackend(options));
