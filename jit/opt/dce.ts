@@ -1,5 +1,5 @@
 // Dead code elimination: ops whose only effect is their result go when nothing
-// uses the result (after LuaJIT's lj_opt_dce.c: one backward sweep marks what
+// uses the result (after lj_opt_dce.c: one backward sweep marks what
 // is used, and drops what is not).
 //
 //   before                                     after

@@ -1,4 +1,4 @@
-// Heap cache (PyPy optimizeopt/heap.py, LuaJIT lj_opt_mem.c): a read of a heap
+// Heap cache (PyPy optimizeopt/heap.py, lj_opt_mem.c): a read of a heap
 // cell whose value the trace already knows becomes that value; a store of the
 // value a cell already holds disappears, and so does a store that a later store
 // to the same cell overwrites before anything could read it.

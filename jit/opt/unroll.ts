@@ -1,4 +1,4 @@
-// Loop peeling (PyPy's unroll.py, LuaJIT's copy-substitution in lj_opt_loop.c):
+// Loop peeling (PyPy's unroll.py, copy-substitution in lj_opt_loop.c):
 // one iteration of a loop trace becomes a preamble, followed by a copy of the
 // body that is the loop proper. The pass itself removes nothing; its value comes
 // from the passes after it, which see the preamble's facts (guards passed,

@@ -1,5 +1,5 @@
 // Virtualize: escape analysis and allocation removal (PyPy's optimizeopt/
-// virtualize.py, Binaryen's Heap2Local, LuaJIT's allocation sinking).
+// virtualize.py, Binaryen's Heap2Local, allocation sinking in lj_opt_sink.c).
 //
 // A `new` or `new_array` does not become an op: it becomes a VIRTUAL, a record
 // of its class and its current field (item) values, kept only in this pass.
