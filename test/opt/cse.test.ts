@@ -15,51 +15,9 @@ import { contextFor, nextBoxId } from '../../jit/opt/pass.js';
 import type { OptPass } from '../../jit/opt/pass.js';
 import { expectSameBehaviour, snapshotsOf } from '../support/opt-equivalence.js';
 import { CALLS, Point, POINT_CLASS, POINT_FIELDS, randomRun } from '../support/random-trace.js';
+import { expectOptimized, loop, parse, registries } from '../support/opt-text.js';
 
 // ---------------------------------------------------------------- helpers
-
-const call = (name: string, fn: (...a: never[]) => unknown, effect: CallDescr['effect'], canRaise: boolean, resultKind: CallDescr['resultKind']): CallDescr =>
-  ({ kind: 'call', name, fn, effect, canRaise, resultKind });
-const half = call('half', (x: number) => { if (x < 0) throw new RangeError('negative'); return x / 2; }, 'elidable', true, 'f');
-
-function registries(): { descrs: DescrRegistry; consts: ConstRegistry } {
-  const descrs = new DescrRegistry();
-  for (const d of [...Object.values(POINT_FIELDS), POINT_CLASS, ...Object.values(CALLS), half]) descrs.add(d);
-  descrs.add({ kind: 'exit', name: 'done', greens: [] });
-  const consts = new ConstRegistry();
-  consts.add('Point', Point);
-  return { descrs, consts };
-}
-
-/**
- * parseTrace, and a stopgap: a peeled loop's second label defines its args
- * (verify.ts [scope]), which parse.ts does not know yet. Until it does, such
- * text is parsed with those boxes added to the inputs, then taken out again.
- */
-function parse(text: string, descrs: DescrRegistry, consts: ConstRegistry): Trace {
-  try {
-    return parseTrace(text, descrs, consts);
-  } catch (e) {
-    const later = [...text.matchAll(/^\s*label\((.*), descr=/gm)].slice(1).flatMap((m) => m[1].split(/,\s*/));
-    if (!(e instanceof TraceParseError) || later.length === 0) throw e;
-    const t = parseTrace(text.replace(/^\s*\[(.*)\]\s*$/m, (_, xs: string) => `[${[xs, ...later].filter(Boolean).join(', ')}]`), descrs, consts);
-    return { ...t, inputs: t.inputs.filter((b) => !later.includes(`${b.kind}${b.id}`)) };
-  }
-}
-
-/** Runs `pass` on `before` and compares the printed result with `after` (both parsed with the same registries). */
-function expectOptimized(pass: OptPass, before: string, after: string): void {
-  const { descrs, consts } = registries();
-  const t = parse(before, descrs, consts);
-  verifyTrace(t);
-  const out = pass.run(t, contextFor(t, 'loop'));
-  verifyTrace(out);
-  expect(printTrace(out, consts)).toBe(printTrace(parse(after, descrs, consts), consts));
-}
-
-/** A loop over [i0, i1, f2, f3, r4, r5, i6] (i6 a boolean, r4/r5 Points) with `body` after its label. */
-const loop = (body: string): string =>
-  `[i0, i1, f2, f3, r4, r5, i6]\nlabel(i0, i1, f2, f3, r4, r5, i6, descr=target:L)\n${body.trim()}\n`;
 
 const cse = (before: string, after: string) => expectOptimized(csePass, loop(before), loop(after));
 
