@@ -5,6 +5,6 @@ import { RefBackend } from '../../jit/backend-ref/ref-backend.js';
 import { WasmBackend } from '../../wasm-backend/wasm-backend.js';
 import { backendContractTests } from '../support/backend-contract.js';
 
-backendContractTests('ref', (options) => new RefBackend(options), { agree: 50, forced: 20 });
+backendContractTests('ref', (options) => new RefBackend(options));
 backendContractTests('wasm', (options) => new WasmBackend(options));
 backendContractTests('wasm (binaryen encoder)', (options) => new WasmBackend({ ...options, encoder: 'binaryen', validate: true }), { agree: 100, forced: 50 });

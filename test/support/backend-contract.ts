@@ -232,8 +232,7 @@ jump(r0, i1, descr=target:L1)
 
 /**
  * An independent, deliberately naive executor for single loop traces: one
- * value map, one pass over Op objects per iteration. The backend must agree.
- * (Copied from ref-backend.test.ts.)
+ * value map, one pass over Op objects per iteration. Every backend must agree.
  */
 export function interpret(trace: Trace, inputs: unknown[]): TraceExit {
   const env = new Map<number, unknown>();
