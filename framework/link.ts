@@ -99,6 +99,7 @@ export function link(bundle: CodeBundle, modules: ModuleDecls): LinkedInterprete
   });
   const tables: DispatchTable[] = bundle.dispatch.map((t) => ({
     byClass: new Map(t.entries.map((e) => [classes.get(e.cls)!.cls, jitcodes.get(e.jitcode)!])),
+    residual: jitcodes.get(t.entries[0].jitcode)!.residual!,
     classes: t.entries.map((e) => classes.get(e.cls)!),
   }));
 

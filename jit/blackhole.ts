@@ -96,7 +96,7 @@ function run(frames: BlackholeFrame[], hooks: BlackholeHooks): BlackholeResult |
       }
       case 'inline':
       case 'invoke': {
-        const residual = insn.k === 'inline' ? insn.callee.residual! : [...insn.targets.byClass.values()][0].residual!;
+        const residual = insn.k === 'inline' ? insn.callee.residual! : insn.targets.residual;
         const r = (residual.fn as (...a: unknown[]) => unknown)(...insn.args.map(val));
         if (insn.dst >= 0) regs[insn.dst] = r;
         f.pc++;

@@ -53,6 +53,8 @@ export type Insn =
 /** Receiver class -> implementation, for `invoke`. Filled at link time. */
 export interface DispatchTable {
   readonly byClass: Map<Function, JitCode>;
+  /** Calls the method by name on any receiver (JS dispatch): for classes not in the table, and the blackhole. */
+  readonly residual: CallDescr;
   /** Classes of the table in a fixed order, for error messages and tests. */
   readonly classes: readonly ClassDescr[];
 }

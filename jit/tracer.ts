@@ -245,7 +245,7 @@ export class Tracer {
         const recv = this.real(f, insn.args[0]);
         const cls = recv === null || recv === undefined ? null : (recv as object).constructor;
         const code = cls ? insn.targets.byClass.get(cls) : undefined;
-        if (!code) return this.callInsn(f, [...insn.targets.byClass.values()][0].residual!, insn.args, insn.dst);
+        if (!code) return this.callInsn(f, insn.targets.residual, insn.args, insn.dst);
         const rv = this.val(f, insn.args[0]);
         if (rv.tag === 'box' && this.knownClass.get(rv) !== cls) {
           this.guard('guard_class', [rv, constOf('r', cls)], f.pc);
