@@ -6,13 +6,19 @@ import { InterpreterRejected } from '../framework/rejected.js';
 import { packageRoot } from '../framework/package-root.js';
 import { flushOutput } from '../framework/host.js';
 import { loadInterpreter, type JitConfig } from '../framework/loader.js';
-import { BACKENDS } from '../jit/backends.js';
-import { PASS_NAMES, parseOptFlag } from '../jit/opt/pipeline.js';
-import { JitLog } from '../jit/log.js';
+import type { JitLog } from '../jit/log.js';
+import type { Backend } from '../jit/backend.js';
 import { applyParam, defaultParams, paramsHelp } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
 
-const USAGE = `usage: metajit run [options] <interpreter> [program] [args...]
+// The backends, the optimizer and the trace log are imported only when a run (or the
+// help text) needs them: a plain run does not pay for loading the JIT.
+const loadBackends = () => import('../jit/backends.js');
+const loadPipeline = () => import('../jit/opt/pipeline.js');
+
+async function usage(): Promise<string> {
+  const [{ BACKENDS }, { PASS_NAMES }] = await Promise.all([loadBackends(), loadPipeline()]);
+  return `usage: metajit run [options] <interpreter> [program] [args...]
 
 <interpreter> is the name of a bundled interpreter (${bundledInterpreters().join(', ')})
 or the path of an interpreter's entry file (a .ts module exporting main(argv)).
@@ -29,6 +35,7 @@ options:
   --jit-param NAME=VALUE  set a JIT parameter (repeatable):
 ${paramsHelp()}
 `;
+}
 
 function bundledInterpreters(): string[] {
   const dir = path.join(packageRoot(), 'interpreters');
@@ -50,11 +57,12 @@ interface RunOptions {
   log: string | null; // '' = stderr
   stats: boolean;
   params: string[];
-  disabledPasses: Set<string>;
+  /** The --jit-opt list, parsed when the run starts. */
+  opt: string | null;
 }
 
 function parseRunArgs(args: string[]): { options: RunOptions; rest: string[] } {
-  const options: RunOptions = { jit: true, backend: 'wasm', log: null, stats: false, params: [], disabledPasses: new Set() };
+  const options: RunOptions = { jit: true, backend: 'wasm', log: null, stats: false, params: [], opt: null };
   let i = 0;
   for (; i < args.length && args[i].startsWith('--'); i++) {
     const a = args[i];
@@ -65,18 +73,11 @@ function parseRunArgs(args: string[]): { options: RunOptions; rest: string[] } {
         options.jit = value === 'on';
         break;
       case '--backend':
-        if (value === null || !(value in BACKENDS)) throw new UsageError(`--backend takes one of: ${Object.keys(BACKENDS).join(', ')}`);
-        options.backend = value;
+        options.backend = value ?? ''; // checked by run()
         break;
       case '--jit-log': options.log = value ?? ''; break;
       case '--jit-stats': options.stats = true; break;
-      case '--jit-opt':
-        try {
-          options.disabledPasses = parseOptFlag(value ?? '');
-        } catch (e) {
-          throw new UsageError((e as Error).message);
-        }
-        break;
+      case '--jit-opt': options.opt = value ?? ''; break;
       case '--jit-param': {
         const v = value ?? args[++i];
         if (v === undefined) throw new UsageError('--jit-param needs NAME=VALUE');
@@ -102,21 +103,37 @@ async function run(args: string[]): Promise<number> {
     }
   }
   const stats = new JitStats();
+  let disabledPasses = new Set<string>();
+  if (options.opt !== null) {
+    const { parseOptFlag } = await loadPipeline();
+    try {
+      disabledPasses = parseOptFlag(options.opt);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   let logFd: number | null = null;
   let log: JitLog | null = null;
   if (options.log !== null) {
+    const { JitLog } = await import('../jit/log.js');
     logFd = options.log === '' ? 2 : fs.openSync(options.log, 'w');
     const fd = logFd;
     log = new JitLog({ write: (t) => fs.writeSync(fd, t) });
   }
-  const backend = BACKENDS[options.backend](log ? { log: (t) => log.note(`backend code:\n${t}`) } : {});
-  const jit: JitConfig | null = options.jit ? { backend, params, log, stats, disabledPasses: options.disabledPasses } : null;
+  let backend: Backend | null = null;
+  if (options.jit || options.backend !== 'wasm') {
+    const { BACKENDS } = await loadBackends();
+    if (!(options.backend in BACKENDS)) throw new UsageError(`--backend takes one of: ${Object.keys(BACKENDS).join(', ')}`);
+    const jitLog = log;
+    backend = BACKENDS[options.backend](jitLog ? { log: (t) => jitLog.note(`backend code:\n${t}`) } : {});
+  }
+  const jit: JitConfig | null = options.jit && backend !== null ? { backend, params, log, stats, disabledPasses } : null;
   try {
     const interp = await loadInterpreter(entry, jit);
     return interp.main(rest.slice(1));
   } finally {
     flushOutput();
-    if (options.stats) process.stderr.write(stats.format() + (options.jit && backend.statsText ? backend.statsText() : ''));
+    if (options.stats) process.stderr.write(stats.format() + (options.jit && backend?.statsText ? backend.statsText() : ''));
     if (logFd !== null && logFd !== 2) fs.closeSync(logFd);
   }
 }
@@ -127,7 +144,7 @@ export async function runCli(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'run': return await run(args);
       case undefined: case 'help': case '--help': case '-h':
-        process.stdout.write(USAGE);
+        process.stdout.write(await usage());
         return cmd === undefined ? 2 : 0;
       case '--version': {
         const pj = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -138,7 +155,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`metajit: ${e.message}\n\n${USAGE}`);
+      process.stderr.write(`metajit: ${e.message}\n\n${await usage()}`);
       return 2;
     }
     if (e instanceof InterpreterRejected) {

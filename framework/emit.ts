@@ -5,18 +5,28 @@
 // relying on it (`x.f = v` becomes `__metajit_qi(x.f = v, "C.f")`), and every
 // catch block starting with `__metajit_control(e)`, which rethrows the JIT's
 // control exceptions (jit/control.ts) so interpreter code never catches them.
+// The driver's markers cost nothing in plain execution: `jitMergePoint(...)` is
+// dropped (it only marks the loop for the codewriter) and `canEnterJit(...)`
+// becomes `(driver.hooks !== null && driver.canEnterJit(...))`. V8 does not
+// inline calls into a big dispatch function, so each marker would otherwise be a
+// real call plus a rest-argument array per guest instruction or back-edge.
+// `new Uint8Array(n)` and the other typed arrays compiled code can index
+// become `__metajit_typed(Uint8Array, n)`: in the typed heap when a JIT runs
+// (framework/typed-heap.ts).
 
 import ts from 'typescript';
 import type { CodeBundle } from './codewriter/bundle.js';
+import { VIEW_KINDS } from './typed-heap.js';
 
 export function emitModule(sf: ts.SourceFile, mod: string, bundle: CodeBundle, frameworkUrl: string): string {
+  const drivers = new Set(bundle.portals.filter((p) => p.module === mod).map((p) => p.driverLocal));
   const writes = new Map(bundle.quasiImmutableWrites.filter((w) => w.mod === mod).map((w) => [w.end, w.key]));
   let js = ts.transpileModule(sf.getFullText(), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     fileName: sf.fileName,
-    transformers: { before: [instrumentQuasiImmutableWrites(writes), rethrowJitControlInCatches] },
+    transformers: { before: [instrumentQuasiImmutableWrites(writes), rethrowJitControlInCatches, elideDriverMarkers(drivers), typedArraysInHeap] },
   }).outputText.replace(/(from\s+)(['"])metajit\2/g, `$1'${frameworkUrl}'`);
-  js = `import { quasiImmutableWritten as __metajit_qi, rethrowJitControl as __metajit_control } from '${frameworkUrl}';\n${js}`;
+  js = `import { quasiImmutableWritten as __metajit_qi, rethrowJitControl as __metajit_control, typedArray as __metajit_typed } from '${frameworkUrl}';\n${js}`;
   const names: string[] = [];
   for (const st of sf.statements) {
     if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.push(st.name.text);
@@ -58,6 +68,37 @@ const rethrowJitControlInCatches: ts.TransformerFactory<ts.SourceFile> = (contex
     const name = ts.isIdentifier(decl.name) ? decl.name : f.createIdentifier('__metajit_e');
     const check = f.createExpressionStatement(f.createCallExpression(f.createIdentifier('__metajit_control'), undefined, [name]));
     return f.updateCatchClause(out, decl, f.updateBlock(out.block, [check, ...out.block.statements]));
+  };
+  return (sf) => ts.visitEachChild(sf, visit, context);
+};
+
+/** Drops `d.jitMergePoint(...)` statements and guards `d.canEnterJit(...)` by `d.hooks !== null`, for each driver `d`. */
+function elideDriverMarkers(drivers: ReadonlySet<string>): ts.TransformerFactory<ts.SourceFile> {
+  return (context) => {
+    const f = context.factory;
+    const marker = (node: ts.Node, method: string): node is ts.CallExpression =>
+      ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === method &&
+      ts.isIdentifier(node.expression.expression) && drivers.has(node.expression.expression.text);
+    const visit = (node: ts.Node): ts.Node => {
+      if (ts.isExpressionStatement(node) && marker(node.expression, 'jitMergePoint')) return f.createEmptyStatement();
+      const out = ts.visitEachChild(node, visit, context);
+      if (!marker(out, 'canEnterJit')) return out;
+      const driver = (out.expression as ts.PropertyAccessExpression).expression;
+      const jitOn = f.createStrictInequality(f.createPropertyAccessExpression(driver, 'hooks'), f.createNull());
+      return f.createParenthesizedExpression(f.createLogicalAnd(jitOn, out));
+    };
+    return (sf) => (drivers.size === 0 ? sf : ts.visitEachChild(sf, visit, context));
+  };
+}
+
+/** `new C(n)` of a typed array with one argument becomes `__metajit_typed(C, n)`. */
+const typedArraysInHeap: ts.TransformerFactory<ts.SourceFile> = (context) => {
+  const f = context.factory;
+  const visit = (node: ts.Node): ts.Node => {
+    const out = ts.visitEachChild(node, visit, context);
+    if (!ts.isNewExpression(out) || !ts.isIdentifier(out.expression) || !(VIEW_KINDS as readonly string[]).includes(out.expression.text)) return out;
+    if (out.arguments === undefined || out.arguments.length !== 1 || ts.isSpreadElement(out.arguments[0])) return out;
+    return f.createCallExpression(f.createIdentifier('__metajit_typed'), undefined, [out.expression, out.arguments[0]]);
   };
   return (sf) => ts.visitEachChild(sf, visit, context);
 };

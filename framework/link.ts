@@ -2,7 +2,7 @@
 // loaded interpreter modules -> runtime JitCodes whose constants and descriptors
 // point at the real classes and functions.
 
-import type { CallDescr, ClassDescr, Descr, FieldDescr } from '../jit/ir/descr.js';
+import { arrayDescr, type CallDescr, type ClassDescr, type Descr, type FieldDescr } from '../jit/ir/descr.js';
 import { JitCode, type DispatchTable, type Insn } from '../jit/jitcode.js';
 import type { CallJSON, CallTarget, CodeBundle, ConstJSON, DescrJSON, InsnJSON, PortalJSON, SymRef } from './codewriter/bundle.js';
 import type { JitDriver } from './driver.js';
@@ -76,7 +76,13 @@ export function link(bundle: CodeBundle, modules: ModuleDecls): LinkedInterprete
     if (!code?.residual) throw new Error(`link: no function for ${target.jitcode}`);
     return code.residual.fn as AnyFn;
   };
-  const callDescr = (c: CallJSON): CallDescr => ({ kind: 'call', name: c.name, fn: callFn(c.target), effect: c.effect, canRaise: c.canRaise, resultKind: c.resultKind });
+  // Call descriptors of interpreter functions, to mark those that reach the virtualizable.
+  const jitcodeCalls: [CallDescr, string][] = [];
+  const callDescr = (c: CallJSON): CallDescr => {
+    const d: CallDescr = { kind: 'call', name: c.name, fn: callFn(c.target), effect: c.effect, canRaise: c.canRaise, resultKind: c.resultKind };
+    if ('jitcode' in c.target) jitcodeCalls.push([d, c.target.jitcode]);
+    return d;
+  };
 
   // Residual forms first: call descriptors may name a jitcode's real function.
   for (const j of bundle.jitcodes) {
@@ -95,6 +101,7 @@ export function link(bundle: CodeBundle, modules: ModuleDecls): LinkedInterprete
   const descrs: Descr[] = bundle.descrs.map((d: DescrJSON): Descr => {
     if ('field' in d) return fieldDescrs.get(`${d.field.owner}.${d.field.name}`)!;
     if ('cls' in d) return classes.get(d.cls)!;
+    if ('array' in d) return arrayDescr(d.array)!;
     return callDescr(d.call);
   });
   const tables: DispatchTable[] = bundle.dispatch.map((t) => ({
@@ -121,8 +128,49 @@ export function link(bundle: CodeBundle, modules: ModuleDecls): LinkedInterprete
     code.insns = j.insns.map((insn) => linkInsn(insn, descrs, tables, jitcodes));
   }
 
+  const forces = virtualizableAccessors(jitcodes);
+  for (const code of jitcodes.values()) code.residual!.forcesVirtualizable = forces.has(code);
+  for (const [d, name] of jitcodeCalls) d.forcesVirtualizable = forces.has(jitcodes.get(name)!);
+
   const portals = bundle.portals.map((p) => ({ code: jitcodes.get(p.jitcode)!, driver: resolve(p.driver) as JitDriver, json: p }));
   return { jitcodes, portals, classes, fields: fieldDescrs };
+}
+
+/**
+ * The interpreter functions that read or write a field tagged @virtualizable,
+ * directly or through interpreter functions they call (RPython's
+ * forces-virtualizable effect). Called residually, such a function may reach the
+ * virtualizable through the heap, for example as the parent of a frame it was
+ * given. Host functions never look at interpreter fields.
+ */
+function virtualizableAccessors(jitcodes: ReadonlyMap<string, JitCode>): Set<JitCode> {
+  const callees = new Map<JitCode, JitCode[]>();
+  const byFn = new Map<unknown, JitCode>();
+  for (const code of jitcodes.values()) byFn.set(code.residual!.fn, code);
+  const out = new Set<JitCode>();
+  for (const code of jitcodes.values()) {
+    const cs: JitCode[] = [];
+    for (const insn of code.insns) {
+      if (insn.k === 'op' && insn.descr?.kind === 'field' && insn.descr.virtualizable === true) out.add(code);
+      else if (insn.k === 'inline') cs.push(insn.callee);
+      else if (insn.k === 'invoke') cs.push(...insn.targets.byClass.values());
+      else if (insn.k === 'call') {
+        const c = byFn.get(insn.descr.fn);
+        if (c !== undefined) cs.push(c);
+      }
+    }
+    callees.set(code, cs);
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [code, cs] of callees) {
+      if (!out.has(code) && cs.some((c) => out.has(c))) {
+        out.add(code);
+        changed = true;
+      }
+    }
+  }
+  return out;
 }
 
 function linkInsn(insn: InsnJSON, descrs: Descr[], tables: DispatchTable[], jitcodes: Map<string, JitCode>): Insn {

@@ -15,16 +15,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Backend } from '../jit/backend.js';
-import { JitRuntime, type TraceOptimizer } from '../jit/jit-runtime.js';
+import type { JitRuntime, TraceOptimizer } from '../jit/jit-runtime.js';
 import type { JitLog } from '../jit/log.js';
 import { defaultParams, type JitParams } from '../jit/params.js';
 import { JitStats } from '../jit/stats.js';
-import { optimizeTrace } from '../jit/opt/pipeline.js';
 import { BUNDLE_VERSION, type CodeBundle } from './codewriter/bundle.js';
 import { packageRoot } from './package-root.js';
 import type { DriverHooks, JitDriver } from './driver.js';
 import type { FieldDescr } from '../jit/ir/descr.js';
-import { link, type LinkedInterpreter } from './link.js';
+import type { LinkedInterpreter } from './link.js';
 import { onQuasiImmutableWrite } from './quasi-immutable.js';
 
 export interface JitConfig {
@@ -38,6 +37,8 @@ export interface JitConfig {
   readonly disabledPasses?: ReadonlySet<string>;
   /** Run the trace verifier after every optimizer pass (tests). */
   readonly verifyPasses?: boolean;
+  /** Keep every compiled trace in the runtimes' `compiledTraces` (tests). */
+  readonly keepTraces?: boolean;
 }
 
 export interface LoadedInterpreter {
@@ -115,6 +116,8 @@ async function build(entry: string, dir: string): Promise<{ manifest: Manifest; 
     fs.writeFileSync(out, emitModule(sf, mod, bundle, FRAMEWORK_URL));
   }
   fs.writeFileSync(path.join(tmp, 'bundle.json'), JSON.stringify(bundle));
+  // Plain execution needs only the portals, not the (large) jitcodes.
+  fs.writeFileSync(path.join(tmp, 'portals.json'), JSON.stringify(bundle.portals));
   const manifest: Manifest = { version: toolchainVersion(), framework: FRAMEWORK_URL, files };
   fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest));
   const id = hash(JSON.stringify(manifest));
@@ -153,8 +156,8 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
   if (typeof main !== 'function') throw new Error(`${entry}: an interpreter must export function main(argv: readonly string[]): number`);
   const stats = jit?.stats ?? new JitStats();
   if (jit === null) {
-    const bundle = JSON.parse(fs.readFileSync(path.join(buildDir, 'bundle.json'), 'utf8')) as CodeBundle;
-    for (const p of bundle.portals) {
+    const portals = JSON.parse(fs.readFileSync(path.join(buildDir, 'portals.json'), 'utf8')) as CodeBundle['portals'];
+    for (const p of portals) {
       const ref = p.driver;
       const driver = 'mod' in ref ? (modules.get(ref.mod)?.[ref.name] as { hooks: unknown } | undefined) : undefined;
       if (driver) driver.hooks = null;
@@ -162,10 +165,14 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
     return { main: main as (argv: readonly string[]) => number, runtimes: [], linked: null, stats };
   }
   const bundle = JSON.parse(fs.readFileSync(path.join(buildDir, 'bundle.json'), 'utf8')) as CodeBundle;
+  // The JIT machinery is loaded only when the JIT is on: plain runs start faster.
+  const [{ JitRuntime }, { optimizeTrace }, { link }] = await Promise.all([
+    import('../jit/jit-runtime.js'), import('../jit/opt/pipeline.js'), import('./link.js'),
+  ]);
   const linked = link(bundle, modules);
   const params = jit.params ?? defaultParams();
   const optimize: TraceOptimizer = jit.optimize ??
-    ((t, kind) => optimizeTrace(t, kind, { disabled: jit.disabledPasses, verify: jit.verifyPasses, stats: stats.passes }));
+    ((t, kind, env) => optimizeTrace(t, kind, { disabled: jit.disabledPasses, verify: jit.verifyPasses, stats: stats.passes }, env));
   const runtimes = linked.portals.map((p) => {
     const printable = p.driver.getPrintableLocation as ((...g: unknown[]) => string) | null;
     const rt = new JitRuntime(
@@ -177,7 +184,7 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
         printLocation: (greens) => (printable ? printable(...greens) : `${p.json.fnName} ${greens.map(String).join(' ')}`),
         virtualizable: virtualizableOf(p.driver, p.json.reds, linked),
       },
-      { params, backend: jit.backend, optimize, log: jit.log ?? null, stats },
+      { params, backend: jit.backend, optimize, log: jit.log ?? null, stats, keepTraces: jit.keepTraces },
     );
     const hooks: DriverHooks = { canEnterJit: (args) => rt.canEnterJit(args), runPortal: (inner, args) => rt.runPortal(inner, args) };
     p.driver.hooks = hooks;

@@ -9,6 +9,7 @@ export const ABORTS = {
   invalidated: 'a quasi-immutable field the trace relies on changed while tracing',
   green_not_constant: 'a green could not be made constant',
   virtualizable_shape: 'the loop closes on a virtualizable of another shape (array lengths differ)',
+  portal_loop: 'a guest call traced into has a loop of its own: that call is a call from now on',
 } as const;
 
 export type AbortReason = keyof typeof ABORTS;

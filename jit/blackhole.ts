@@ -24,6 +24,8 @@ export type BlackholeResult =
 
 export interface BlackholeHooks {
   quasiImmutableWritten(descr: FieldDescr): void;
+  /** Runs the portal from a merge point (greens, reds) and returns what it returns: a guest call traced into. */
+  callPortal(greens: unknown[], reds: unknown[]): unknown;
 }
 
 /** Rebuilds interpreter frames from a guard's resume data and its failArg values. */
@@ -109,10 +111,20 @@ function run(frames: BlackholeFrame[], hooks: BlackholeHooks): BlackholeResult |
       case 'jitted': regs[insn.dst] = true; f.pc++; break;
       case 'qiread': regs[insn.dst] = (val(insn.obj) as Record<string, unknown>)[insn.descr.name]; f.pc++; break;
       case 'qiwrite': hooks.quasiImmutableWritten(insn.descr); f.pc++; break;
-      case 'merge':
-        if (frames.length === 1) return { kind: 'merge', greens: insn.greens.map(val), reds: insn.reds.map(val) };
+      case 'merge': {
+        const greens = insn.greens.map(val);
+        const reds = insn.reds.map(val);
+        if (frames.length === 1) return { kind: 'merge', greens, reds };
+        // An inlined guest call (the portal called by itself): the portal finishes it.
+        frames.pop();
+        f = frames[frames.length - 1];
+        regs = f.regs;
+        const value = hooks.callPortal(greens, reds);
+        const call = f.code.insns[f.pc];
+        if ((call.k === 'inline' || call.k === 'invoke') && call.dst >= 0) regs[call.dst] = value;
         f.pc++;
         break;
+      }
       case 'throw': throw val(insn.value);
       case 'return': {
         const value = insn.value === null ? null : val(insn.value);

@@ -14,6 +14,7 @@ import { ContinueRunningNormally, DoneWithThisFrame, PortalRaised } from './cont
 import { blackhole, framesFromSnapshot, type BlackholeFrame, type BlackholeResult } from './blackhole.js';
 import type { CallDescr, FieldDescr, GuardDescr, TargetDescr } from './ir/descr.js';
 import type { Trace } from './ir/trace.js';
+import type { OptEnv } from './opt/pass.js';
 import type { JitCode } from './jitcode.js';
 import { JitLog } from './log.js';
 import type { JitParams } from './params.js';
@@ -23,7 +24,7 @@ import { fits, readSlots, writeSlots, type VableLayout } from './resume/virtuali
 import { materialize } from './resume/materialize.js';
 
 /** Optimizes a trace before it reaches the backend (the optimizer pipeline). */
-export type TraceOptimizer = (trace: Trace, kind: 'loop' | 'bridge') => Trace;
+export type TraceOptimizer = (trace: Trace, kind: 'loop' | 'bridge', env: OptEnv) => Trace;
 
 export interface PortalSpec {
   readonly code: JitCode;
@@ -42,6 +43,8 @@ export interface JitOptions {
   readonly optimize: TraceOptimizer;
   readonly log: JitLog | null;
   readonly stats: JitStats;
+  /** Keep every recorded and optimized trace in `compiledTraces` (tests; a long run would hold them all). */
+  readonly keepTraces?: boolean;
 }
 
 interface KeyCell {
@@ -84,14 +87,26 @@ export class JitRuntime {
   private readonly qiDependents = new Map<FieldDescr, Set<CompiledLoop>>();
   private readonly qiCalls = new Map<FieldDescr, CallDescr>();
   private tracing = false;
+  /** The optimized trace of every compiled loop, by its first label (bridges inline its preamble). */
+  private readonly optimizedLoops = new Map<TargetDescr, Trace>();
+  private readonly optEnv: Omit<OptEnv, 'owner'> = {
+    loopTrace: (t) => this.optimizedLoops.get(t) ?? null,
+    newGuardId: () => this.nextGuard++,
+  };
+  /** The loop each compiled guard belongs to (a bridge's guards: its guard's loop). */
+  private readonly ownerOf = new WeakMap<GuardDescr, TargetDescr>();
+  private readonly loopsByTarget = new Map<TargetDescr, CompiledLoop>();
+  /** Guest calls (portal entry keys) found to loop: tracing calls them instead of inlining them. */
+  private readonly noInline: GreenMap<boolean>;
   private nextGuard = 0;
   private nextTrace = 0;
   readonly stats: JitStats;
-  /** Every trace compiled, in order, as recorded and as optimized, for tests and tools. */
+  /** With JitOptions.keepTraces: every compiled trace, as recorded and as optimized. */
   readonly compiledTraces: { readonly kind: 'loop' | 'bridge'; readonly trace: Trace; readonly optimized: Trace }[] = [];
 
   constructor(readonly portal: PortalSpec, readonly options: JitOptions) {
     this.cells = new GreenMap(Math.max(1, portal.numGreens));
+    this.noInline = new GreenMap(Math.max(1, portal.numGreens));
     this.stats = options.stats;
   }
 
@@ -148,11 +163,20 @@ export class JitRuntime {
       location: (greens: unknown[]) => this.portal.printLocation(greens),
       dependOn: (d: FieldDescr) => this.pendingDeps.add(d),
       invalidationCall: (d: FieldDescr) => this.invalidationCall(d),
+      portalInlinable: (greens: unknown[]) => this.options.params.inline_portal !== 0 && this.noInline.get(greens) === undefined,
+      callNotInlinable: (greens: unknown[]) => this.noInline.getOrCreate(greens, () => true),
+      greensOfArgs: (args: unknown[]) => this.greensOfArgs(args),
       quasiImmutableWritten: (d: FieldDescr) => this.quasiImmutableWritten(d),
     };
   }
 
   private pendingDeps = new Set<FieldDescr>();
+  /** Guards of bridges: how many bridges lead to them from their loop (absent: a loop's guard). */
+  private readonly bridgeDepth = new WeakMap<GuardDescr, number>();
+
+  private depthOf(guard: GuardDescr): number {
+    return this.bridgeDepth.get(guard) ?? 0;
+  }
   /** Bridges of a guard that could not be compiled (aborted, or the portal returned). */
   private readonly bridgeAborts = new WeakMap<GuardDescr, number>();
 
@@ -161,13 +185,15 @@ export class JitRuntime {
     const name = `loop ${target.name} at ${this.portal.printLocation(greens)}`;
     const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceLoop(this.portalArgs(args), target));
     if (outcome.kind === 'done') {
-      const loop = this.compile(outcome.trace, 'loop', (t) => this.options.backend.compileLoop(t));
+      const loop = this.compile(outcome.trace, 'loop', target, 0, (t) => this.options.backend.compileLoop(t));
       this.layouts.set(loop.target, outcome.layout);
+      this.loopsByTarget.set(target, loop);
       this.registerDeps(loop);
       cell.loop = loop;
       return this.continueAt(outcome.greens, outcome.reds);
     }
-    if (outcome.kind === 'aborted') {
+    // (portal_loop is no failure of the key: the next try calls that guest function)
+    if (outcome.kind === 'aborted' && outcome.reason !== 'portal_loop') {
       if (++cell.aborts >= this.options.params.max_aborts) cell.blacklisted = true;
     }
     return this.afterFailedTrace(outcome);
@@ -179,8 +205,11 @@ export class JitRuntime {
     const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceBridge(snapshot, snapshot.failArgs, values));
     if (outcome.kind === 'done') {
       const trace = outcome.trace;
-      this.compile(trace, 'bridge', (t) => this.options.backend.attachBridge(guard, t));
-      for (const d of this.pendingDeps) this.dependents(d); // bridges share their loop's invalidation
+      const owner = this.ownerOf.get(guard) ?? null;
+      this.compile(trace, 'bridge', owner, this.depthOf(guard) + 1, (t) => this.options.backend.attachBridge(guard, t));
+      // A bridge is invalidated with its loop: what it relies on, the loop does.
+      const loop = owner === null ? undefined : this.loopsByTarget.get(owner);
+      if (loop !== undefined) this.registerDeps(loop);
       this.pendingDeps.clear();
       return this.continueAt(outcome.greens, outcome.reds);
     }
@@ -204,15 +233,25 @@ export class JitRuntime {
     }
   }
 
-  /** Optimizes `trace`, hands it to the backend (`build`), and records and logs both forms. */
-  private compile<T>(trace: Trace, what: 'loop' | 'bridge', build: (optimized: Trace) => T): T {
+  /**
+   * Optimizes `trace`, hands it to the backend (`build`), and records and logs
+   * both forms. `owner` is the loop the trace belongs to (a bridge: its guard's);
+   * `depth` how many bridges lead to it from its loop (see max_bridge_depth).
+   */
+  private compile<T>(trace: Trace, what: 'loop' | 'bridge', owner: TargetDescr | null, depth: number, build: (optimized: Trace) => T): T {
     const t0 = performance.now();
-    const optimized = this.options.optimize(trace, what);
+    const optimized = this.options.optimize(trace, what, { ...this.optEnv, owner });
+    for (const op of optimized.ops) {
+      if (op.descr === null || op.descr.kind !== 'guard') continue;
+      if (owner !== null) this.ownerOf.set(op.descr, owner);
+      if (depth > 0) this.bridgeDepth.set(op.descr, depth);
+    }
     const t1 = performance.now();
     const out = build(optimized);
     this.stats.optimizerMs += t1 - t0;
     this.stats.backendMs += performance.now() - t1;
-    this.compiledTraces.push({ kind: what, trace, optimized });
+    if (this.options.keepTraces) this.compiledTraces.push({ kind: what, trace, optimized });
+    if (what === 'loop') this.optimizedLoops.set(optimized.ops[0].descr as TargetDescr, optimized);
     if (what === 'loop') this.stats.loops++;
     else this.stats.bridges++;
     this.options.log?.compiled(what, trace, optimized);
@@ -259,8 +298,12 @@ export class JitRuntime {
     const resume = guard.resume!;
     const values = materialize(resume, exit.values);
     const vable = resume.vable;
-    if (vable) writeSlots(values[vable.obj], vable.layout, vable.values.map((k) => values[k]));
-    if (exit.exception === null && guard.bridge === null && !this.tracing && guard.failures >= this.options.params.bridge_threshold) {
+    if (vable && vable.inHeap !== true) writeSlots(values[vable.obj], vable.layout, vable.values.map((k) => values[k]));
+    // A guard deep in a chain of bridges is left to the interpreter: a call site that
+    // sees a new callee (or a value a new shape) on every iteration would otherwise grow
+    // the chain by one bridge per callee, and every iteration would walk all of it.
+    if (exit.exception === null && guard.bridge === null && !this.tracing && guard.failures >= this.options.params.bridge_threshold
+      && this.depthOf(guard) < this.options.params.max_bridge_depth) {
       return this.traceBridge(guard, values);
     }
     return this.finishInBlackhole(framesFromSnapshot(resume, values), exit.exception);
@@ -270,7 +313,10 @@ export class JitRuntime {
     this.stats.blackholes++;
     let r: BlackholeResult;
     try {
-      r = blackhole(frames, pending, { quasiImmutableWritten: (d) => this.quasiImmutableWritten(d) });
+      r = blackhole(frames, pending, {
+        quasiImmutableWritten: (d) => this.quasiImmutableWritten(d),
+        callPortal: (greens, reds) => (this.portal.code.residual!.fn as (...a: unknown[]) => unknown)(...this.portalArgs([...greens, ...reds])),
+      });
     } catch (e) {
       // The exception left the portal frame in the blackhole: it leaves the portal.
       throw e instanceof PortalRaised ? e : new PortalRaised(this, e);
@@ -284,6 +330,13 @@ export class JitRuntime {
     const loop = this.cells.get(greens)?.loop;
     if (loop && !loop.invalidated && !this.tracing && this.canEnter(loop, reds)) return this.runFrom(loop, reds);
     throw new ContinueRunningNormally(this, this.portalArgs([...greens, ...reds]));
+  }
+
+  /** The greens among the portal's parameters (`args` in parameter order). */
+  private greensOfArgs(args: unknown[]): unknown[] {
+    const greens = new Array<unknown>(this.portal.numGreens);
+    this.portal.paramOrder.forEach((k, i) => { if (k < this.portal.numGreens) greens[k] = args[i]; });
+    return greens;
   }
 
   private portalArgs(greensThenReds: unknown[]): unknown[] {

@@ -7,6 +7,8 @@ export const PARAMS = {
   trace_limit: { default: 6000, doc: 'trace ops after which tracing aborts' },
   max_inline_depth: { default: 30, doc: 'nesting of inlined interpreter calls before calls become residual' },
   max_unroll_recursion: { default: 3, doc: 'how often one function may appear on the inlining stack' },
+  inline_portal: { default: 1, doc: 'trace into recursive calls of the portal (guest calls) instead of calling them (0: call)' },
+  max_bridge_depth: { default: 32, doc: 'bridges in a chain (a bridge from a guard of a bridge ...) before its guards stay in the interpreter' },
   max_aborts: { default: 3, doc: 'aborted traces at one green key (or guard) before it is never traced again' },
 } as const satisfies Record<string, { default: number; doc: string }>;
 

@@ -20,11 +20,13 @@ import { BoxFactory, constOf, type Box, type Op, type Trace, type Value } from '
 import type { Insn, JitCode } from './jitcode.js';
 import type { JitParams } from './params.js';
 import type { FrameSnapshot, ResumeSnapshot } from './resume/snapshot.js';
-import { fits, layoutOf, sameLayout, type VableLayout } from './resume/virtualizable.js';
+import { fits, layoutOf, readSlots, sameLayout, type VableLayout } from './resume/virtualizable.js';
 
 /** The virtualizable while tracing: its object's value and the current value of each slot. */
 interface VableState {
   readonly obj: Value;
+  /** The object itself, to recognize it when a call hands it back under another box. */
+  readonly real: unknown;
   readonly layout: VableLayout;
   readonly values: Value[];
 }
@@ -44,6 +46,12 @@ export interface TracerEnv {
   dependOn(descr: FieldDescr): void;
   invalidationCall(descr: FieldDescr): CallDescr;
   quasiImmutableWritten(descr: FieldDescr): void;
+  /** Whether a guest call (the portal with these greens) may be traced into. */
+  portalInlinable(greens: unknown[]): boolean;
+  /** This guest call loops: call it from now on. */
+  callNotInlinable(greens: unknown[]): void;
+  /** The greens among the portal's arguments (in parameter order). */
+  greensOfArgs(args: unknown[]): unknown[];
 }
 
 export type TraceOutcome =
@@ -60,6 +68,8 @@ interface Frame {
   pc: number;
   readonly regs: Value[];
   readonly vals: unknown[];
+  /** For a guest call traced into (an inner portal frame): its entry key and the merge points it passed. */
+  portal?: { readonly entry: unknown[]; readonly seen: unknown[][] };
 }
 
 class Abort {
@@ -109,9 +119,13 @@ export class Tracer {
     for (const f of snapshot.frames) this.frames.push(this.frameFrom(f, valueOf, values));
     const v = snapshot.vable;
     if (v) {
-      this.vable = { obj: valueOf(v.obj), layout: v.layout, values: v.values.map(valueOf) };
+      this.vable = { obj: valueOf(v.obj), real: values[v.obj], layout: v.layout, values: v.values.map(valueOf) };
       for (const a of v.arrays) this.vableArrays.set(valueOf(a.at), a.base);
+      if (v.inHeap === true) this.reloadVirtualizable();
     }
+    // A guard here resumes where the bridge starts: where its guard's loop left off.
+    const top = this.frames[this.frames.length - 1];
+    this.speculateInt32Inputs(top.pc, (box) => values[this.inputs.indexOf(box)]);
     return this.run();
   }
 
@@ -162,8 +176,11 @@ export class Tracer {
     return result;
   }
 
-  /** Records a guard whose resume point is `pc` of the innermost frame. */
-  private guard(opcode: Opcode, args: Value[], pc: number, alsoLiveAt = -1): void {
+  /**
+   * Records a guard whose resume point is `pc` of the innermost frame.
+   * `vableInHeap`: the virtualizable's object holds its slots (see VableSnapshot).
+   */
+  private guard(opcode: Opcode, args: Value[], pc: number, alsoLiveAt = -1, vableInHeap = false): void {
     const failArgs: Value[] = [];
     const index = new Map<Value, number>();
     const indexOf = (v: Value): number => {
@@ -185,7 +202,7 @@ export class Tracer {
     });
     const v = this.vable;
     const arrays = [...this.vableArrays].filter(([a]) => index.has(a)).map(([a, base]) => ({ at: index.get(a)!, base }));
-    const vable = v ? { obj: indexOf(v.obj), layout: v.layout, values: v.values.map(indexOf), arrays } : null;
+    const vable = v ? { obj: indexOf(v.obj), layout: v.layout, values: v.values.map(indexOf), arrays, ...(vableInHeap ? { inHeap: true } : {}) } : null;
     const descr: GuardDescr = { kind: 'guard', id: this.env.newGuardId(), resume: { frames, failArgs, vable, virtuals: [], location: this.lastLocation }, failures: 0, bridge: null };
     this.ops.push({ opcode, args, result: null, descr, failArgs });
   }
@@ -316,6 +333,22 @@ export class Tracer {
     const box = this.record(insn.op, args, insn.descr)!;
     if (insn.op === 'new' && insn.descr?.kind === 'class') this.knownClass.set(box, insn.descr.cls);
     this.set(f, insn.dst, box, real);
+    this.unifyVirtualizable(f, box, real, insn.dst);
+  }
+
+  /**
+   * A value just produced (a heap read such as a callee frame's parent, or a
+   * residual call's result) may be the virtualizable object itself. One object
+   * must have one box: writes through another box would not go to the slots, and
+   * the slots' write-back would undo them. So guard it equal and use the
+   * virtualizable's box. The guard resumes after the instruction that made it.
+   */
+  private unifyVirtualizable(f: Frame, box: Value, real: unknown, dst: number): void {
+    const v = this.vable;
+    if (v === null || real !== v.real || box === v.obj || dst < 0) return;
+    const same = this.record('ptr_eq', [box, v.obj])!;
+    this.guard('guard_true', [same], f.pc + 1);
+    this.set(f, dst, v.obj, real);
   }
 
   /**
@@ -360,7 +393,10 @@ export class Tracer {
       idx = c;
     }
     if (insn.op === 'setarrayitem') v.values[base + i] = args[2];
-    else this.set(f, insn.dst, v.values[base + i], real);
+    else if (insn.op === 'getarrayitem_i' && v.values[base + i].kind === 'f') {
+      // A typed read of a number slot: the slot holds the item as a number.
+      this.set(f, insn.dst, this.record('float_to_int32', [v.values[base + i]])!, real);
+    } else this.set(f, insn.dst, v.values[base + i], real);
     return true;
   }
 
@@ -394,7 +430,7 @@ export class Tracer {
     const args = argOps.map((o) => this.val(f, o));
     const reals = argOps.map((o) => this.real(f, o));
     const v = this.vable;
-    const seesVable = v !== null && args.some((a) => a === v.obj || this.vableArrays.has(a));
+    const seesVable = v !== null && (descr.forcesVirtualizable === true || args.some((a) => a === v.obj || this.vableArrays.has(a)));
     if (seesVable) this.flushVirtualizable();
     let real: unknown;
     try {
@@ -413,8 +449,12 @@ export class Tracer {
     const op: Opcode = kind === 'v' ? 'call_n' : (`call_${kind}` as Opcode);
     const box = this.record(op, args, descr);
     if (box && dst >= 0) this.set(f, dst, box, real);
-    if (descr.canRaise) this.guard('guard_no_exception', [], f.pc + 1, f.pc);
+    // Nothing may come between the call and its guard, so the slots are not read
+    // back yet: where the call wrote them, the object has the only right values.
+    if (descr.canRaise) this.guard('guard_no_exception', [], f.pc + 1, f.pc, seesVable);
     if (seesVable) this.reloadVirtualizable();
+    // A helper that may switch the interpreter's frame can hand back this one.
+    if (box) this.unifyVirtualizable(f, box, real, dst);
     if (this.qiGuarded && descr.effect === 'write') this.guard('guard_not_invalidated', [], f.pc + 1);
     f.pc++;
     return null;
@@ -423,7 +463,10 @@ export class Tracer {
   private inlineInsn(f: Frame, callee: JitCode, argOps: readonly number[], dst: number): TraceOutcome | null {
     const depth = this.frames.length;
     const recursion = this.frames.filter((x) => x.code === callee).length;
-    if (callee === this.env.portal || !callee.inlinable || depth >= this.env.params.max_inline_depth || recursion >= this.env.params.max_unroll_recursion) {
+    const portalCall = callee === this.env.portal;
+    const entry = portalCall ? this.env.greensOfArgs(argOps.map((o) => this.real(f, o))) : null;
+    // (the portal has a loop, so it is never `inlinable` as a helper: guest calls have their own rule)
+    if ((portalCall ? !this.env.portalInlinable(entry!) : !callee.inlinable) || depth >= this.env.params.max_inline_depth || recursion >= this.env.params.max_unroll_recursion) {
       return this.callInsn(f, callee.residual!, argOps, dst);
     }
     const regs: Value[] = callee.kinds.map((k) => constOf(k === 'v' ? 'r' : k, undefined));
@@ -432,7 +475,7 @@ export class Tracer {
       regs[r] = this.val(f, argOps[i]);
       vals[r] = this.real(f, argOps[i]);
     });
-    this.frames.push({ code: callee, pc: 0, regs, vals });
+    this.frames.push({ code: callee, pc: 0, regs, vals, ...(entry !== null ? { portal: { entry, seen: [] } } : {}) });
     return null;
   }
 
@@ -480,6 +523,7 @@ export class Tracer {
         this.replaceEverywhere(v, c);
       }
     }
+    if (f !== this.frames[0]) return this.innerMergePoint(f, greens);
     const mode = this.mode;
     if (mode.kind === 'loop' && mode.startKey === null) {
       // First merge point: the loop starts here. What ran before (the portal's
@@ -502,25 +546,78 @@ export class Tracer {
           const layout = layoutOf(reds[vd.redIndex], fields);
           const values = layout.slots.map((slot) => this.boxes.box(slot.kind));
           this.inputs.push(...values);
-          this.vable = { obj: this.inputs[vd.redIndex], layout, values };
+          this.vable = { obj: this.inputs[vd.redIndex], real: reds[vd.redIndex], layout, values };
         }
       }
       this.record('label', [...this.inputs], mode.target);
       this.debugMergePoint(greens);
+      const vd2 = this.env.virtualizable;
+      const slotReals = this.vable !== null && vd2 !== null ? readSlots(reds[vd2.redIndex], this.vable.layout) : [];
+      const real = (box: Box): unknown => {
+        const k = this.inputs.indexOf(box);
+        return k < reds.length ? reds[k] : slotReals[k - reds.length];
+      };
+      // A guard here resumes after the merge point: the blackhole runs that iteration.
+      this.speculateInt32Inputs(f.pc + 1, real);
       f.pc++;
       return null;
     }
     const layout = this.vable?.layout ?? null;
     const redVals = redOps.map((o) => this.val(f, o));
-    const jumpArgs = [...redVals, ...this.virtualizableAtJump(redVals, reds)];
     if (mode.kind === 'loop' && sameKey(mode.startKey!, greens)) {
-      this.record('jump', jumpArgs, mode.target);
+      this.record('jump', [...redVals, ...this.virtualizableAtJump(redVals, reds)], mode.target);
       return { kind: 'done', trace: this.finish(), greens, reds, layout };
     }
+    // Another key's loop: jump there only if the virtualizable here has its shape
+    // (after a guest call it may be another frame, with more or fewer slots).
     const compiled = this.env.compiledTarget(greens);
-    if (compiled && sameLayout(compiled.layout, layout)) {
-      this.record('jump', jumpArgs, compiled.target);
+    const vd = this.env.virtualizable;
+    const shaped = layout === null || vd === null || fits(reds[vd.redIndex], layout);
+    if (compiled && sameLayout(compiled.layout, layout) && shaped) {
+      this.record('jump', [...redVals, ...this.virtualizableAtJump(redVals, reds)], compiled.target);
       return { kind: 'done', trace: this.finish(), greens, reds, layout };
+    }
+    this.debugMergePoint(greens);
+    f.pc++;
+    return null;
+  }
+
+  /**
+   * A number input that is an int32 now is guarded to stay one and used as
+   * int_to_float of its int32, so that the optimizer keeps the arithmetic on it
+   * (counters, indices) in ints. The guards resume at `pc` of the innermost
+   * frame; a bridge grows from one if the guess is often wrong.
+   */
+  private speculateInt32Inputs(pc: number, realOf: (input: Box) => unknown): void {
+    const inUse = new Set<Value>([...this.frames.flatMap((f) => f.regs), ...(this.vable?.values ?? [])]);
+    const replaced = new Map<Value, Value>();
+    for (const box of this.inputs) {
+      const real = realOf(box);
+      if (box.kind !== 'f' || !inUse.has(box) || typeof real !== 'number' || !Object.is(real, real | 0)) continue;
+      this.guard('guard_true', [this.record('float_is_int32', [box])!], pc);
+      replaced.set(box, this.record('int_to_float', [this.record('float_to_int32', [box])!])!);
+    }
+    if (replaced.size === 0) return;
+    for (const f of this.frames) for (let r = 0; r < f.regs.length; r++) f.regs[r] = replaced.get(f.regs[r]) ?? f.regs[r];
+    if (this.vable !== null) this.vable.values.forEach((v, k, values) => { values[k] = replaced.get(v) ?? v; });
+  }
+
+  /**
+   * A merge point of a guest call traced into (RPython inlines recursive portal
+   * calls the same way): just a location, unless the callee loops (it reaches
+   * a key twice, or one with a compiled loop). Then the trace aborts and that
+   * call is a call from now on; the blackhole finishes it with the portal.
+   */
+  private innerMergePoint(f: Frame, greens: unknown[]): TraceOutcome | null {
+    // (a frame rebuilt for a bridge has no entry key: its first merge point stands in)
+    if (f.portal === undefined && f.code === this.env.portal) f.portal = { entry: greens, seen: [] };
+    const p = f.portal;
+    if (p !== undefined) {
+      if (this.env.compiledTarget(greens) !== null || p.seen.some((k) => sameKey(k, greens))) {
+        this.env.callNotInlinable(p.entry);
+        throw new Abort('portal_loop');
+      }
+      p.seen.push(greens);
     }
     this.debugMergePoint(greens);
     f.pc++;

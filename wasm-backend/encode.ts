@@ -22,6 +22,9 @@ const VALTYPE: Record<Exclude<WType, 'none'>, number> = { i32: 0x7f, i64: 0x7e, 
 /** Numeric and memory instructions: builder name -> opcode bytes. */
 const OPCODES: Readonly<Record<string, readonly number[]>> = {
   'i32.load': [0x28], 'f64.load': [0x2b], 'i32.store': [0x36], 'f64.store': [0x39],
+  'f32.load': [0x2a], 'i32.load8_s': [0x2c], 'i32.load8_u': [0x2d], 'i32.load16_s': [0x2e], 'i32.load16_u': [0x2f],
+  'f32.store': [0x38], 'i32.store8': [0x3a], 'i32.store16': [0x3b],
+  'f32.demote': [0xb6], 'f64.promote': [0xbb], 'i32.trunc_u_sat.f64': [0xfc, 0x03],
   'i32.eqz': [0x45], 'i32.eq': [0x46], 'i32.ne': [0x47], 'i32.lt_s': [0x48], 'i32.lt_u': [0x49], 'i32.gt_s': [0x4a], 'i32.gt_u': [0x4b],
   'i32.le_s': [0x4c], 'i32.le_u': [0x4d], 'i32.ge_s': [0x4e], 'i32.ge_u': [0x4f],
   'i64.eqz': [0x50], 'i64.eq': [0x51], 'i64.ne': [0x52],
@@ -37,10 +40,12 @@ const OPCODES: Readonly<Record<string, readonly number[]>> = {
   'ref.is_null': [0xd1],
 };
 
+const MEMORY_ACCESS = /\.(load|store)(8|16)?(_[su])?$/;
+
 /** Result types of the numeric builders that do not return the type their name starts with. */
 const COMPARISONS = /\.(eqz?|ne|[lg][te](_[su])?)$/;
 const RESULT: Readonly<Record<string, WType>> = {
-  'i32.wrap': 'i32', 'i32.trunc_s_sat.f64': 'i32', 'i64.trunc_s_sat.f64': 'i64', 'i64.reinterpret': 'i64', 'f64.reinterpret': 'f64', 'ref.is_null': 'i32',
+  'i32.wrap': 'i32', 'i32.trunc_s_sat.f64': 'i32', 'i32.trunc_u_sat.f64': 'i32', 'i64.trunc_s_sat.f64': 'i64', 'i64.reinterpret': 'i64', 'f64.reinterpret': 'f64', 'ref.is_null': 'i32',
 };
 
 class Bytes {
@@ -144,7 +149,7 @@ function typeOf(e: Expr): WType {
     case 'ref.null': return 'externref';
     case 'local.set': case 'br': case 'switch': case 'return': case 'unreachable': return 'none';
     default: {
-      if (e.o.endsWith('.store')) return 'none';
+      if (MEMORY_ACCESS.test(e.o) && e.o.includes('.store')) return 'none';
       const r = RESULT[e.o];
       if (r !== undefined) return r;
       if (COMPARISONS.test(e.o)) return 'i32';
@@ -271,7 +276,7 @@ export function encodeModule(desc: ModuleDesc): Uint8Array<ArrayBuffer> {
     }
     const op = OPCODES[e.o];
     if (op === undefined) throw new Error(`wasm encoder: no encoding for ${e.o}`);
-    if (e.o.endsWith('.load') || e.o.endsWith('.store')) {
+    if (MEMORY_ACCESS.test(e.o)) {
       // (offset, align in bytes, ptr[, value])
       for (const x of a.slice(2)) emit(x as Expr);
       code.bytes(op);

@@ -41,6 +41,8 @@ export interface HostSpec {
   readonly env?: Readonly<Record<string, unknown>>;
   /** Catch exceptions as a raising call does (see the file header). */
   readonly catches?: boolean;
+  /** Also write the typed-heap view of the (externref) result, as the `view` helper does (one call instead of two). */
+  readonly withView?: boolean;
 }
 
 const PARAM_TYPES: Record<ArgConv, readonly WType[]> = { int: ['i32'], bool: ['i32'], dyn: ['i32', 'i32'], f: ['f64'], r: ['externref'] };
@@ -78,7 +80,7 @@ export class ImportSet {
 
   /** A generated helper (see HostSpec). */
   host(spec: HostSpec): FuncImport {
-    const key = `${spec.key}(${spec.args.join(',')})->${spec.result}${spec.catches ? '!' : ''}`;
+    const key = `${spec.key}(${spec.args.join(',')})->${spec.result}${spec.catches ? '!' : ''}${spec.withView ? '+view' : ''}`;
     const found = this.byKey.get(key);
     if (found !== undefined) return found;
     let fn = this.cache.helpers.get(key);
@@ -142,7 +144,7 @@ function makeHelper(spec: HostSpec, rt: WasmRuntime): unknown {
   switch (spec.result) {
     case 'none': ok = `${expr};${spec.catches ? ` ${exc} = 0;` : ''} return;`; break;
     case 'dyn': ok = `const v = ${expr};${spec.catches ? ` ${exc} = 0;` : ''} if (typeof v === 'boolean') { ${tag} = 1; return v ? 1 : 0; } ${tag} = 0; return v;`; break;
-    default: ok = `const v = ${expr};${spec.catches ? ` ${exc} = 0;` : ''} return v;`;
+    default: ok = `const v = ${expr};${spec.catches ? ` ${exc} = 0;` : ''}${spec.withView ? ' rt.writeView(v);' : ''} return v;`;
   }
   const body = spec.catches
     ? `try { ${ok} } catch (e) { rt.exc = e; ${exc} = 1;${spec.result === 'dyn' ? ` ${tag} = 0;` : ''} return ${RAISED[spec.result]}; }`

@@ -11,6 +11,7 @@ import type { Op, Value } from '../jit/ir/trace.js';
 import type { HostSpec } from './glue.js';
 import { EXC_ADDR } from './runtime.js';
 import { w, type Expr, type WType } from './wasm-ir.js';
+import { typedArraylen, typedGet, typedGetInt, typedIndexOk, typedSet, type ViewLocs } from './typed-access.js';
 
 /** How the tag of an op's `i` result is known (see "Values" in lower.ts). */
 export type ResultTag = 'int' | 'bool' | 'dyn';
@@ -30,6 +31,12 @@ export interface Cx {
   def(op: Op, value: Expr, tag?: Expr): void;
   /** For a virtual box (see Loc.boxed in lower.ts): the value it boxes; else null. */
   boxedOf(v: Value): Value | null;
+  /** For an r box with a typed-heap view (see Loc.view in lower.ts): its locals; else null. */
+  view(v: Value): ViewLocs | null;
+  /** The op of this trace that defines box `v`, if any. */
+  producer(v: Value): Op | null;
+  /** A value computed once per segment (straight-line code: what ran earlier in it dominates). */
+  memo<T>(key: string, make: () => T): T;
   stmt(e: Expr): void;
   /** A local for intermediate values. */
   temp(type: WType): number;
@@ -112,6 +119,23 @@ function toInt32(op: Op, cx: Cx): void {
     cx.raw('toint32', ['f64'], 'i32', (v: number) => v | 0, [X])));
 }
 
+/** Number.isInteger: equal to its truncation (so not NaN) and finite. */
+function floatIsInteger(op: Op, cx: Cx): void {
+  const x = cx.temp('f64');
+  cx.stmt(w.set(x, cx.val(a0(op))));
+  const X = w.get(x, 'f64');
+  cx.def(op, w.op('i32.and', w.op('f64.eq', w.op('f64.trunc', X), X), w.op('f64.lt', w.op('f64.abs', X), w.f64(Infinity))));
+}
+
+/** Object.is(x, x | 0): converts back to itself through i32, and is not -0 (whose bits are those of i64 min). */
+function floatIsInt32(op: Op, cx: Cx): void {
+  const x = cx.temp('f64');
+  cx.stmt(w.set(x, cx.val(a0(op))));
+  const X = w.get(x, 'f64');
+  const back = w.op('f64.eq', w.op('f64.convert_s.i32', w.op('i32.trunc_s_sat.f64', X)), X);
+  cx.def(op, w.op('i32.and', back, w.op('i64.ne', w.op('i64.reinterpret', X), w.i64(-(2n ** 63n)))));
+}
+
 /** guard_value: Object.is against the constant arg1. */
 function guardValue(op: Op, cx: Cx): void {
   const [x, c] = op.args;
@@ -184,6 +208,12 @@ function call(result: 'dyn' | 'f64' | 'externref' | 'none'): Row['emit'] {
   };
 }
 
+/** getarrayitem_i: an int item of a typed array (its descr says so: a number, tag 0), else any i value from JS. */
+function getIntItem(op: Op, cx: Cx): void {
+  if (op.descr === null) return cx.def(op, cx.host(op, { key: 'item', result: 'dyn', body: (x) => `${x[0]}[${x[1]}]` }));
+  cx.def(op, typedGetInt(op, cx, () => cx.host(op, { key: 'intitem', result: 'i32', body: (x) => `${x[0]}[${x[1]}] | 0` })), w.i32(0));
+}
+
 const LOWER = {
   int_add: { tag: 'int', emit: bin('i32.add') },
   int_sub: { tag: 'int', emit: bin('i32.sub') },
@@ -227,6 +257,8 @@ const LOWER = {
   // !!x: not 0, not -0, not NaN
   float_is_true: { tag: 'bool', emit: (op, cx) => cx.def(op, w.op('f64.gt', w.op('f64.abs', cx.val(a0(op))), w.f64(0))) },
 
+  float_is_integer: { tag: 'bool', emit: floatIsInteger },
+  float_is_int32: { tag: 'bool', emit: floatIsInt32 },
   float_to_int32: { tag: 'int', emit: toInt32 },
   int_to_float: { emit: un('f64.convert_s.i32') },
   uint_to_float: { emit: un('f64.convert_u.i32') },
@@ -270,6 +302,8 @@ const LOWER = {
   },
   str_len: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'length', result: 'f64', body: (x) => `${x[0]}.length` })) },
   str_charcode: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'charCodeAt', result: 'f64', body: (x) => `${x[0]}.charCodeAt(${x[1]})` })) },
+  str_lt: { tag: 'bool', emit: (op, cx) => cx.def(op, cx.host(op, { key: 'str_lt', result: 'i32', body: (x) => `${x[0]} < ${x[1]}` })) },
+  str_le: { tag: 'bool', emit: (op, cx) => cx.def(op, cx.host(op, { key: 'str_le', result: 'i32', body: (x) => `${x[0]} <= ${x[1]}` })) },
   str_concat: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'concat', result: 'externref', body: (x) => `${x[0]} + ${x[1]}` })) },
   str_from_float: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'String', result: 'externref', body: (x) => `String(${x[0]})` })) },
 
@@ -277,11 +311,17 @@ const LOWER = {
   getfield_f: { emit: (op, cx) => cx.def(op, cx.host(op, { key: `get:${field(op)}`, result: 'f64', body: (x) => `${x[0]}[${field(op)}]` })) },
   getfield_r: { emit: (op, cx) => cx.def(op, cx.host(op, { key: `get:${field(op)}`, result: 'externref', body: (x) => `${x[0]}[${field(op)}]` })) },
   setfield: { emit: (op, cx) => cx.stmt(cx.host(op, { key: `set:${field(op)}`, result: 'none', body: (x) => `${x[0]}[${field(op)}] = ${x[1]}` })) },
-  getarrayitem_i: { tag: 'dyn', emit: (op, cx) => cx.def(op, cx.host(op, { key: 'item', result: 'dyn', body: (x) => `${x[0]}[${x[1]}]` })) },
-  getarrayitem_f: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'item', result: 'f64', body: (x) => `${x[0]}[${x[1]}]` })) },
+  getarrayitem_i: { tag: 'dyn', emit: getIntItem },
+  getarrayitem_f: { emit: (op, cx) => cx.def(op, typedGet(op, cx, () => cx.host(op, { key: 'item', result: 'f64', body: (x) => `${x[0]}[${x[1]}]` }))) },
   getarrayitem_r: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'item', result: 'externref', body: (x) => `${x[0]}[${x[1]}]` })) },
-  setarrayitem: { emit: (op, cx) => cx.stmt(cx.host(op, { key: 'setitem', result: 'none', body: (x) => `${x[0]}[${x[1]}] = ${x[2]}` })) },
-  arraylen: { emit: (op, cx) => cx.def(op, cx.host(op, { key: 'length', result: 'f64', body: (x) => `${x[0]}.length` })) },
+  setarrayitem: { emit: (op, cx) => cx.stmt(typedSet(op, cx, () => cx.host(op, { key: 'setitem', result: 'none', body: (x) => `${x[0]}[${x[1]}] = ${x[2]}` }))) },
+  typed_index_ok: {
+    tag: 'bool',
+    emit: (op, cx) => cx.def(op, typedIndexOk(op, cx, () => cx.host(op, {
+      key: 'typed_index_ok', result: 'i32', body: (x) => `Number.isInteger(${x[1]}) && ${x[1]} >= 0 && ${x[1]} < ${x[0]}.length`,
+    }))),
+  },
+  arraylen: { emit: (op, cx) => cx.def(op, typedArraylen(op, cx, () => cx.host(op, { key: 'length', result: 'f64', body: (x) => `${x[0]}.length` }))) },
   new: {
     emit: (op, cx) => {
       const d = op.descr as ClassDescr;

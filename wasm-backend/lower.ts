@@ -54,10 +54,12 @@
 //                                     exception is pending; else it exits).
 
 import type { ExitDescr, GuardDescr, TargetDescr } from '../jit/ir/descr.js';
+import type { Opcode } from '../jit/ir/ops.js';
 import type { Box, Op, Trace, Value } from '../jit/ir/trace.js';
 import { HelperCache, ImportSet, type ArgConv } from './glue.js';
 import { ROWS, type Cx, type HostCall, type ResultTag, type Tag } from './lower-ops.js';
-import { EXC_ADDR, MAX_PAGES, slotTag, slotValue, TAG_ADDR, type SlotKinds, type WasmRuntime } from './runtime.js';
+import { EXC_ADDR, MAX_PAGES, slotTag, slotValue, TAG_ADDR, VIEW_BASE_ADDR, VIEW_KIND_ADDR, VIEW_LEN_ADDR, type SlotKinds, type WasmRuntime } from './runtime.js';
+import { INDEXED_BY, type ViewLocs } from './typed-access.js';
 import { w, type Expr, type ModuleDesc, type WType } from './wasm-ir.js';
 
 /** One trace of a unit: a loop (guard null) or the bridge of `guard`. */
@@ -100,6 +102,15 @@ export function exitSlotKinds(t: TreeTrace): Map<GuardDescr, SlotKinds> {
     if (op.failArgs !== null) out.set(op.descr as GuardDescr, op.failArgs.map((v) => (v.tag === 'box' ? virt.get(v.id) ?? v.kind : v.kind)).join(''));
   }
   return out;
+}
+
+/**
+ * The import that asks forceGuardFailure. Made outside any method: a closure
+ * shares its scope's context in V8, and one with `this` in it would keep the
+ * whole lowering alive as long as the instance.
+ */
+function forceImport(force: (guard: GuardDescr) => boolean, guards: readonly GuardDescr[]): (n: number) => number {
+  return (n) => (force(guards[n]) ? 1 : 0);
 }
 
 export type ExitInfo =
@@ -146,6 +157,12 @@ interface Loc {
    * interpreters box every register) thus cost nothing in the loop.
    */
   readonly boxed?: Value;
+  /**
+   * An r box indexed at least twice: the kind, byte offset and length of the
+   * typed-heap array it holds (kind 0: not one), refreshed by the `view`
+   * helper whenever the local is written (typed-access.ts).
+   */
+  readonly view?: ViewLocs;
 }
 
 const WTYPE = { i: 'i32', f: 'f64', r: 'externref' } as const;
@@ -188,6 +205,18 @@ function invariants(trace: Trace, at: number): Box[] {
     if (op.result !== null) after.add(op.result.id);
   });
   return [...used.values()].filter((b) => !after.has(b.id));
+}
+
+/** Ops whose row defines their r result by one host call, which can write the result's view too. */
+const FUSES_VIEW: ReadonlySet<Opcode> = new Set<Opcode>(['getfield_r', 'getarrayitem_r', 'call_r']);
+
+/** Loads the view words (runtime.ts writeView) into a view's locals; the kind too when `kind`. */
+function loadView(v: ViewLocs, kind: boolean): Expr[] {
+  return [
+    ...(kind ? [w.set(v.kind, w.load('i32', VIEW_KIND_ADDR))] : []),
+    w.set(v.base, w.load('i32', VIEW_BASE_ADDR)),
+    w.set(v.len, w.load('i32', VIEW_LEN_ADDR)),
+  ];
 }
 
 /** Lowers a unit of traces into one module; see the file header. */
@@ -277,6 +306,16 @@ class FnBuilder {
       if (op.result !== null) define(op.result, ROWS[op.opcode].tag ?? 'dyn');
       if (op.result !== null && virt.has(op.result.id)) locs.set(op.result.id, { ...locs.get(op.result.id)!, boxed: op.args[0] });
     }
+    // Arrays indexed twice or more get their typed-heap view (one helper call where they are defined).
+    const indexed = new Map<number, number>();
+    for (const op of trace.ops) {
+      const a = op.args[0];
+      if (INDEXED_BY.has(op.opcode) && a.tag === 'box' && a.kind === 'r') indexed.set(a.id, (indexed.get(a.id) ?? 0) + 1);
+    }
+    for (const [id, n] of indexed) {
+      const l = locs.get(id)!;
+      if (n >= 2 && l.boxed === undefined) locs.set(id, { ...l, view: { kind: this.local('i32'), base: this.local('i32'), len: this.local('i32') } });
+    }
     this.locs[k] = locs;
   }
 
@@ -360,11 +399,19 @@ class FnBuilder {
           break;
         case 'r':
           loads.push(w.set(loc.v, this.call('entry_r', ['i32'], 'externref', this.options.rt.entryRef, [w.i32(k)])));
+          loads.push(...this.refreshView(loc));
           break;
       }
     });
     this.entries.push({ seg, loads });
     return this.entries.length - 1;
+  }
+
+  /** After a write of an r local with a view: the view of its new value (see Loc.view). */
+  refreshView(loc: Loc): Expr[] {
+    const v = loc.view;
+    if (v === undefined) return [];
+    return [w.set(v.kind, this.call('view', ['externref'], 'i32', this.options.rt.writeView, [w.get(loc.v, 'externref')])), ...loadView(v, false)];
   }
 
   useSlots(n: number): void {
@@ -413,7 +460,7 @@ class FnBuilder {
       if (e.label !== null) body = [w.block(e.label, body), ...e.writes!, w.return(w.get(L_CODE, 'i32'))];
     }
     return {
-      memory: { module: 'env', base: 'mem', initial: 1, maximum: MAX_PAGES },
+      memory: { module: 'env', base: 'mem', initial: MAX_PAGES, maximum: MAX_PAGES },
       funcImports: this.imports.funcs,
       globalImports: [{ name: 'inv', module: 'env', base: 'inv', type: 'i32', mutable: true }, ...this.imports.globals],
       params: ['i32', 'i32'],
@@ -431,18 +478,35 @@ class TraceLowering implements Cx {
   private pos = 0;
   private readonly locs: Map<number, Loc>;
   readonly invalidated = w.global('inv', 'i32');
+  private readonly producers = new Map<number, Op>();
+  private memos = new Map<string, unknown>();
+  /** The box whose host call also wrote its view (glue.ts withView); def loads it. */
+  private viewWritten = -1;
 
   constructor(private readonly fn: FnBuilder, private readonly trace: Trace, private readonly index: number, startSeg: number) {
     this.seg = startSeg;
     this.locs = fn.locs[index];
+    for (const op of trace.ops) if (op.result !== null) this.producers.set(op.result.id, op);
   }
 
   run(): void {
     this.trace.ops.forEach((op, i) => {
       this.pos = i;
-      if (op.opcode === 'label' && i > 0) this.seg = this.fn.labels.get(op.descr as TargetDescr)!.seg;
+      if (op.opcode === 'label' && i > 0) {
+        this.seg = this.fn.labels.get(op.descr as TargetDescr)!.seg;
+        this.memos = new Map();
+      }
       ROWS[op.opcode].emit(op, this);
     });
+  }
+
+  producer(v: Value): Op | null {
+    return v.tag === 'box' ? this.producers.get(v.id) ?? null : null;
+  }
+
+  memo<T>(key: string, make: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, make());
+    return this.memos.get(key) as T;
   }
 
   private loc(v: Box): Loc {
@@ -483,6 +547,9 @@ class TraceLowering implements Cx {
     const box = op.result!;
     const l = this.loc(box);
     this.stmt(w.set(l.v, value));
+    const fused = this.viewWritten === box.id;
+    this.viewWritten = -1;
+    for (const e of fused ? loadView(l.view!, true) : this.fn.refreshView(l)) this.stmt(e);
     if (l.tag !== null && 'l' in l.tag) {
       const rowTag = ROWS[op.opcode].tag;
       this.stmt(w.set(l.tag.l, tag ?? (rowTag === 'dyn' ? w.load('i32', TAG_ADDR) : w.i32(rowTag === 'bool' ? 1 : 0))));
@@ -491,6 +558,10 @@ class TraceLowering implements Cx {
 
   boxedOf(v: Value): Value | null {
     return v.tag === 'box' ? this.loc(v).boxed ?? null : null;
+  }
+
+  view(v: Value): ViewLocs | null {
+    return v.tag === 'box' ? this.loc(v).view ?? null : null;
   }
 
   temp(type: WType): number {
@@ -503,9 +574,15 @@ class TraceLowering implements Cx {
     return 's' in t ? (t.s === 1 ? 'bool' : 'int') : 'dyn';
   }
 
-  host(op: Op | null, spec: HostCall, args: readonly Value[] = op!.args): Expr {
+  host(op: Op | null, spec0: HostCall, args: readonly Value[] = op!.args): Expr {
     // A virtual box is passed as what it boxes: the helper sees the same JS value.
     args = args.map((a) => this.boxedOf(a) ?? a);
+    // The result's view (if it needs one) comes with the result: see def.
+    let spec = spec0;
+    if (op !== null && FUSES_VIEW.has(op.opcode) && this.loc(op.result!).view !== undefined && spec.result === 'externref' && !spec.catches) {
+      spec = { ...spec, withView: true };
+      this.viewWritten = op.result!.id;
+    }
     const convs = args.map((a) => this.conv(a));
     const key = spec.id === undefined ? spec.key : `${spec.key}#${this.fn.imports.id(spec.id)}`;
     const f = this.fn.imports.host({ ...spec, key, args: convs });
@@ -579,13 +656,20 @@ class TraceLowering implements Cx {
       first.push(w.set(t, e));
       return w.get(t, type);
     };
+    // A dest's view comes with a value that has one (copied; else the helper looks).
+    for (const l of destLocs) if (l.view !== undefined) for (const x of [l.view.kind, l.view.base, l.view.len]) written.add(x);
+    const views: Expr[] = [];
     values.forEach((v, k) => {
       const d = destLocs[k];
       if (destTrace === this.index && v.tag === 'box' && v.id === dests[k].id) return;
       then.push(w.set(d.v, source(this.val(v), d.type, d.v)));
       if (d.tag !== null && 'l' in d.tag) then.push(w.set(d.tag.l, source(this.tagExpr(v), 'i32', d.tag.l)));
+      const from = this.view(v);
+      if (d.view === undefined) return;
+      if (from === null) views.push(...this.fn.refreshView(d));
+      else for (const [to, src] of [[d.view.kind, from.kind], [d.view.base, from.base], [d.view.len, from.len]]) then.push(w.set(to, source(w.get(src, 'i32'), 'i32', to)));
     });
-    return [...first, ...then];
+    return [...first, ...then, ...views];
   }
 
   guard(op: Op, fails: Expr): void {
@@ -594,7 +678,7 @@ class TraceLowering implements Cx {
     const failArgs = op.failArgs ?? [];
     const force = this.fn.options.forceGuardFailure;
     const cond = force === undefined ? fails
-      : w.if(fails, w.i32(1), this.fn.call('force', ['i32'], 'i32', (n: number) => (force(this.fn.guards[n]) ? 1 : 0), [w.i32(number)]));
+      : w.if(fails, w.i32(1), this.fn.call('force', ['i32'], 'i32', forceImport(force, this.fn.guards), [w.i32(number)]));
     const noException = op.opcode === 'guard_no_exception';
     const exit = () => {
       const code = this.fn.exitCode({ kind: 'guard', descr: g, kinds: this.slotKinds(failArgs), noException });

@@ -2,17 +2,25 @@
 // a linear memory with the exit/entry slots, the reference slots, and the
 // pending exception of the last host call.
 //
+// The memory is the process's typed heap (framework/typed-heap.ts): its first
+// SLOT_BYTES are laid out as below, the interpreter's typed arrays follow.
+// Every runtime of the process uses the same words and slots: they only
+// carry values from a write to the read right after it (an exit to its JS
+// side, JS to an entry), with no other compiled code running in between.
+//
 // Linear memory layout (bytes):
 //
-//   0        4        8             16                 16+16k       16+16k+8
+//   0        4        8    12      16                 16+16k       16+16k+8
 //   +--------+--------+-------------+------ ... -------+------------+--------+
-//   | TAG    | EXC    | (unused)    |  slot 0, 1, ...  | value k    | tag k  |
+//   | TAG    | EXC    | VB | VL     |  slot 0, 1, ...  | value k    | tag k  |
 //   +--------+--------+-------------+------ ... -------+------------+--------+
 //
 //   TAG    written by host helpers that return an `i` value of unknown type:
 //          1 if the JS value was a boolean (returned as 0/1), 0 if a number.
 //   EXC    1 after a host call that can raise raised (its exception is in
 //          `exc`), 0 after one that returned; guard_no_exception reads it.
+//   VB, VL byte offset and length of a typed-heap array, written by the
+//          `view` helper (see lower-ops.ts, "Typed-heap arrays").
 //   slot k the k-th value crossing the wasm/JS boundary: the k-th failArg of a
 //          guard exit, the k-th arg of a finish or of a jump that leaves the
 //          function, the k-th input of an entry. `value` holds an i32 or an
@@ -25,13 +33,17 @@
 // untouched. Only the JS side of an exit that returns to the runtime turns
 // slots back into JS values (`read`).
 
+import { HEAP_PAGES, SLOT_BYTES, typedHeap, viewOf } from '../framework/typed-heap.js';
+
 export const TAG_ADDR = 0;
 export const EXC_ADDR = 4;
-const SLOT_BASE = 16;
+export const VIEW_BASE_ADDR = 8;
+export const VIEW_LEN_ADDR = 12;
+export const VIEW_KIND_ADDR = 16;
+const SLOT_BASE = 24;
 const SLOT_SIZE = 16;
-const PAGE = 65536;
-/** Maximum memory size (pages); the module declares the same maximum. */
-export const MAX_PAGES = 64;
+/** Memory size (pages): the typed heap never grows; modules declare it as their minimum and maximum. */
+export const MAX_PAGES = HEAP_PAGES;
 
 export const slotValue = (k: number): number => SLOT_BASE + SLOT_SIZE * k;
 export const slotTag = (k: number): number => SLOT_BASE + SLOT_SIZE * k + 8;
@@ -40,10 +52,9 @@ export const slotTag = (k: number): number => SLOT_BASE + SLOT_SIZE * k + 8;
 export type SlotKinds = string;
 
 export class WasmRuntime {
-  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-  /** Views of `memory`; replaced when it grows (growing detaches the old buffer). */
-  i32 = new Int32Array(this.memory.buffer);
-  f64 = new Float64Array(this.memory.buffer);
+  readonly memory = typedHeap().memory;
+  readonly i32 = new Int32Array(this.memory.buffer);
+  readonly f64 = new Float64Array(this.memory.buffer);
   readonly refs: unknown[] = [];
   /** The exception of the last host call that raised (valid while i32[EXC_ADDR/4] is 1). */
   exc: unknown = undefined;
@@ -54,15 +65,18 @@ export class WasmRuntime {
 
   readonly entryRef = (k: number): unknown => this.refs[k];
 
-  /** Makes room for `n` slots. */
+  /** Writes the typed-heap view of `a` (kind 0: none) to the view words, for compiled code to load. */
+  readonly writeView = (a: unknown): number => {
+    const v = viewOf(a);
+    this.i32[VIEW_BASE_ADDR >> 2] = v.base;
+    this.i32[VIEW_LEN_ADDR >> 2] = v.length;
+    this.i32[VIEW_KIND_ADDR >> 2] = v.kind;
+    return v.kind;
+  };
+
+  /** Checks that `n` slots fit. */
   ensureSlots(n: number): void {
-    const need = Math.ceil(slotValue(n) / PAGE);
-    const have = this.memory.buffer.byteLength / PAGE;
-    if (need <= have) return;
-    if (need > MAX_PAGES) throw new Error(`wasm backend: ${n} values cross the boundary at one exit; at most ${Math.floor((MAX_PAGES * PAGE - SLOT_BASE) / SLOT_SIZE)} fit`);
-    this.memory.grow(need - have);
-    this.i32 = new Int32Array(this.memory.buffer);
-    this.f64 = new Float64Array(this.memory.buffer);
+    if (slotValue(n) > SLOT_BYTES) throw new Error(`wasm backend: ${n} values cross the boundary at one exit; at most ${Math.floor((SLOT_BYTES - SLOT_BASE) / SLOT_SIZE)} fit`);
   }
 
   /** Writes JS values into slots 0.., as an entry reads them. */

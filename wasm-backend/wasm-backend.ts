@@ -149,7 +149,7 @@ interface GuardSite {
 
 const DEFAULT_FUEL = 1 << 16;
 const DEFAULT_MAX_UNIT_TRACES = 32;
-const DEFAULT_MAX_UNIT_OPS = 5000;
+const DEFAULT_MAX_UNIT_OPS = 1000;
 const DEFAULT_MERGE_THRESHOLD = 1000;
 
 export class WasmBackend implements Backend {

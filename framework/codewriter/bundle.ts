@@ -51,7 +51,9 @@ export interface CallJSON {
 export type DescrJSON =
   | { readonly field: FieldJSON }
   | { readonly cls: string }
-  | { readonly call: CallJSON };
+  | { readonly call: CallJSON }
+  /** A typed-array class by name (jit/ir/descr.ts arrayDescr). */
+  | { readonly array: string };
 
 export type InsnJSON =
   | { k: 'op'; op: Opcode; args: number[]; dst: number; descr: number; immutableItems?: true }

@@ -39,11 +39,10 @@ export function writeBundle(ip: InterpreterProgram): CodeBundle {
   for (const c of ctx.classes.values()) {
     for (const [mname, m] of c.methods) if (m.body) functions.push({ decl: m, name: methodJitcodeName(c.name, mname) });
   }
-  const portalNames = new Set(functions.filter((f) => containsMergePoint(f.decl)).map((f) => f.name));
   const jitcodes: JitCodeJSON[] = [];
   const portals: PortalJSON[] = [];
   for (const f of functions) {
-    const w = new FunctionWriter(ctx, f.decl, f.name, drivers, portalNames);
+    const w = new FunctionWriter(ctx, f.decl, f.name, drivers);
     const code = w.write();
     jitcodes.push(code);
     if (w.mergePoint) portals.push(checkPortal(ctx, f.decl, code, w.mergePoint, drivers));
@@ -58,16 +57,6 @@ export function writeBundle(ip: InterpreterProgram): CodeBundle {
     quasiImmutableFields: [...ctx.quasiImmutable],
     quasiImmutableWrites: ctx.quasiImmutableWrites,
   };
-}
-
-function containsMergePoint(node: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'jitMergePoint') found = true;
-    if (!found) ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
 }
 
 function collectClasses(ctx: WriterContext): void {
@@ -230,6 +219,15 @@ function checkPortal(
   if (!stmt || !ts.isExpressionStatement(stmt) || !block || !ts.isBlock(block) || block.statements[0] !== stmt || !loop ||
       !(ts.isWhileStatement(loop) || ts.isForStatement(loop) || ts.isDoStatement(loop))) {
     throw errorAt(merge.node, 'jitMergePoint must be the first statement of the dispatch loop body');
+  }
+  // Compiled code is entered at canEnterJit and goes on at the merge point: a loop
+  // condition or update in between would be skipped then.
+  const unconditional = ts.isForStatement(loop)
+    ? loop.condition === undefined && loop.incrementor === undefined
+    : ts.isWhileStatement(loop) && loop.expression.kind === ts.SyntaxKind.TrueKeyword;
+  if (!unconditional) {
+    throw errorAt(loop, 'the dispatch loop must be `while (true)` or `for (;;)`: compiled code is entered at canEnterJit and ' +
+      'goes on at jitMergePoint, so a loop condition or update between them would be skipped (test it after jitMergePoint)');
   }
   const mergeRegs = new Set(code.params);
   const strays = code.live[merge.pc].filter((r) => !mergeRegs.has(r));

@@ -5,7 +5,7 @@
 import ts from 'typescript';
 import * as path from 'node:path';
 import type { CallJSON, ClassJSON, DescrJSON, DispatchJSON, FieldJSON, SymRef } from './bundle.js';
-import { errorAt, hasModifier, hintTags, kindOfType } from './types.js';
+import { errorAt, hasModifier, hintTags, kindOfType, typedArrayName } from './types.js';
 import { isHostModule } from '../subset/check.js';
 
 export interface ClassInfo {
@@ -77,6 +77,10 @@ export class WriterContext {
     return this.intern(`class:${name}`, () => ({ cls: name }));
   }
 
+  arrayDescr(typedArray: string): number {
+    return this.intern(`array:${typedArray}`, () => ({ array: typedArray }));
+  }
+
   callDescr(call: CallJSON): number {
     return this.intern(`call:${JSON.stringify(call)}`, () => ({ call }));
   }
@@ -107,8 +111,11 @@ export class WriterContext {
       quasiImmutable: tags.has('quasiImmutable'),
     };
     if (!tags.has('virtualizable')) return field;
-    if (item && !field.immutable) throw errorAt(decl, 'a virtualizable array field must be readonly (its items are virtualized, not the array)');
-    return item ? { ...field, virtualizable: true, itemKind: kindOfType(item) } : { ...field, virtualizable: true };
+    // A typed array's items live in the typed heap, where compiled code reaches
+    // them directly: the field itself (the reference) is what is virtualized.
+    const items = item !== undefined && typedArrayName(t) === null;
+    if (items && !field.immutable) throw errorAt(decl, 'a virtualizable array field must be readonly (its items are virtualized, not the array)');
+    return items ? { ...field, virtualizable: true, itemKind: kindOfType(item!) } : { ...field, virtualizable: true };
   }
 
   /** Classes that are `name` or inherit from it. */

@@ -14,7 +14,7 @@ import { GLOBAL_CALLS, MATH_OPS, PURE_METHOD_RECEIVERS, READONLY_METHODS, hostCo
 import { WriterContext, functionJitcodeName, methodJitcodeName } from './context.js';
 import { computeLiveness } from './liveness.js';
 import { COMPOUND_OPERATORS, FLOAT_OPERATORS, INT_OPERATORS, dottedName, itemOp } from './operators.js';
-import { errorAt, hasModifier, hintTags, isArrayLike, isReadonlyArrayType, isStringType, kindOfType, locationOf } from './types.js';
+import { errorAt, hasModifier, hintTags, isArrayLike, isReadonlyArrayType, isStringType, kindOfType, locationOf, typedArrayName } from './types.js';
 
 export type FunctionLikeDecl = ts.FunctionDeclaration | ts.MethodDeclaration;
 
@@ -59,7 +59,6 @@ export class FunctionWriter {
     private readonly decl: FunctionLikeDecl,
     private readonly name: string,
     private readonly drivers: ReadonlyMap<ts.Symbol, DriverInfo>,
-    private readonly portalNames: ReadonlySet<string>,
   ) {
     this.checker = ctx.checker;
   }
@@ -545,7 +544,28 @@ export class FunctionWriter {
     if (!isArrayLike(this.checker, t)) throw errorAt(e, 'only arrays and strings can be indexed');
     const arr = this.expr(e.expression);
     const idx = this.coerce(this.expr(e.argumentExpression), 'f', e);
-    return this.op(itemOp(kind), [arr, idx], kind, -1, isReadonlyArrayType(this.checker, t) ? { immutableItems: true } : undefined);
+    const immutable = isReadonlyArrayType(this.checker, t) ? { immutableItems: true } as const : undefined;
+    const typed = this.isVirtualizableArray(e.expression) ? null : typedArrayName(t);
+    if (typed === null) return this.op(itemOp(kind), [arr, idx], kind, -1, immutable);
+    const descr = this.ctx.arrayDescr(typed);
+    if (typed.startsWith('Float')) return this.op('getarrayitem_f', [arr, idx], 'f', descr, immutable);
+    // An integer item: read as int32 where the index names one (the trace then
+    // keeps it an int: `(cells[p] + 1) & 255` needs no float), else the JS way
+    // (undefined) on the other branch.
+    const dst = this.newReg('f');
+    const inBounds = this.emit({ k: 'branch', cond: this.op('typed_index_ok', [arr, idx], 'i', descr), target: -1 });
+    const item = this.op('getarrayitem_i', [arr, idx], 'i', descr, immutable);
+    this.emit({ k: 'move', src: this.op(typed === 'Uint32Array' ? 'uint_to_float' : 'int_to_float', [item], 'f'), dst });
+    const done = this.emit({ k: 'goto', target: -1 });
+    this.patch(inBounds, this.here);
+    this.emit({ k: 'move', src: this.op('getarrayitem_f', [arr, idx], 'f', -1, immutable), dst });
+    this.patch(done, this.here);
+    return dst;
+  }
+
+  /** `obj.field` naming an array field whose items are virtualized: the tracer keeps them in slots of their own kind. */
+  private isVirtualizableArray(e: ts.Expression): boolean {
+    return ts.isPropertyAccessExpression(e) && this.declOf(e.name) !== null && this.fieldAt(e).json.itemKind !== undefined;
   }
 
   private conditional(e: ts.ConditionalExpression): number {
@@ -622,6 +642,14 @@ export class FunctionWriter {
       const sb = this.kindOf(b) === 'f' ? this.op('str_from_float', [b], 'r') : this.coerce(b, 'r', node);
       return this.op('str_concat', [sa, sb], 'r');
     }
+    const relational = k === ts.SyntaxKind.LessThanToken || k === ts.SyntaxKind.LessThanEqualsToken || k === ts.SyntaxKind.GreaterThanToken || k === ts.SyntaxKind.GreaterThanEqualsToken;
+    if (relational && isStringType(ta) && isStringType(bType)) {
+      // Strings compare by code units: str_lt/str_le, with > and >= as swapped operands.
+      const [x, y] = k === ts.SyntaxKind.GreaterThanToken || k === ts.SyntaxKind.GreaterThanEqualsToken ? [b, a] : [a, b];
+      const strict = k === ts.SyntaxKind.LessThanToken || k === ts.SyntaxKind.GreaterThanToken;
+      return this.op(strict ? 'str_lt' : 'str_le', [this.coerce(x, 'r', node), this.coerce(y, 'r', node)], 'i');
+    }
+    if (relational && (isStringType(ta) || isStringType(bType))) throw errorAt(node, 'a comparison of a string with a number (compare two strings or two numbers)');
     const fop = FLOAT_OPERATORS[k];
     if (fop) {
       const res = fop.endsWith('_lt') || fop.endsWith('_le') || fop.endsWith('_gt') || fop.endsWith('_ge') ? 'i' : 'f';
@@ -727,7 +755,8 @@ export class FunctionWriter {
       const arr = this.expr(target.expression);
       const idx = this.coerce(this.expr(target.argumentExpression), 'f', target);
       const v = this.coerce(value(), this.kindAt(target), target);
-      this.op('setarrayitem', [arr, idx, v], 'v');
+      const typed = this.isVirtualizableArray(target.expression) ? null : typedArrayName(t);
+      this.op('setarrayitem', [arr, idx, v], 'v', typed === null ? -1 : this.ctx.arrayDescr(typed));
       return v;
     }
     throw errorAt(target, 'unsupported assignment target');
@@ -759,11 +788,9 @@ export class FunctionWriter {
         const name = functionJitcodeName(this.ctx.modOf(decl), decl.name!.text);
         const args = this.args(e, sig);
         const dst = resultKind === 'v' ? -1 : this.newReg(resultKind);
-        if (this.portalNames.has(name)) {
-          this.emit({ k: 'call', descr: this.ctx.callDescr({ name, target: { jitcode: name }, effect: 'write', canRaise: true, resultKind }), args, dst });
-        } else {
-          this.emit({ k: 'inline', callee: name, args, dst });
-        }
+        // A portal call (a guest call, for an interpreter that calls itself) too:
+        // the tracer traces into it or calls it (tracer.ts inlineInsn).
+        this.emit({ k: 'inline', callee: name, args, dst });
         return dst < 0 ? NO_VALUE : dst;
       }
       if (ts.isMethodDeclaration(decl) && ts.isPropertyAccessExpression(callee)) return this.methodCall(e, callee, decl, sig!, resultKind);
@@ -865,6 +892,9 @@ export class FunctionWriter {
     if (path !== null && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && !this.isLocalName(callee.expression)) {
       const [ns, fn] = path.split('.');
       const mop = ns === 'Math' ? MATH_OPS[fn] : undefined;
+      if (path === 'Number.isInteger' && e.arguments.length === 1 && this.checker.getTypeAtLocation(e.arguments[0]).flags & ts.TypeFlags.NumberLike) {
+        return this.op('float_is_integer', [this.coerce(this.expr(e.arguments[0]), 'f', e.arguments[0])], 'i');
+      }
       if (mop && e.arguments.length === mop.arity) return this.op(mop.op, e.arguments.map((a) => this.coerce(this.expr(a), 'f', a)), 'f');
       if (ns === 'Math' || ns === 'Number' || ns === 'String' || ns === 'Date' || ns === 'Array' || ns === 'JSON' || ns === 'console') {
         const effect = GLOBAL_CALLS[path] ?? 'write';

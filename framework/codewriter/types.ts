@@ -67,6 +67,23 @@ export function isArrayLike(checker: ts.TypeChecker, t: ts.Type): boolean {
   return /^(Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float32|Float64)Array$/.test(name);
 }
 
+/**
+ * The typed-array class of an array type (`Uint8Array`, also inside
+ * `ImmutableArray<Uint8Array>`) whose items the JIT can access by width, or
+ * null (a JS array, Uint8ClampedArray, a union).
+ */
+export function typedArrayName(t: ts.Type): string | null {
+  if (t.isIntersection()) {
+    for (const m of t.types) {
+      const name = typedArrayName(m);
+      if (name !== null) return name;
+    }
+    return null;
+  }
+  const name = t.getSymbol()?.getName() ?? '';
+  return /^(Int8|Uint8|Int16|Uint16|Int32|Uint32|Float32|Float64)Array$/.test(name) ? name : null;
+}
+
 export function isStringType(t: ts.Type): boolean {
   return (t.flags & ts.TypeFlags.StringLike) !== 0;
 }

@@ -8,7 +8,9 @@
 // of `<` and `>`, which load as one op).
 //
 // The only JIT-specific code is the driver and its two calls in `run`: the
-// green key is the position (`pc`, `program`), the tape is the one red.
+// green key is the position (`pc`, `program`), the tape is the one red (a
+// virtualizable: its data pointer and cells array live in compiled code's
+// locals).
 
 import { JitDriver, hostWrite, hostWriteError, hostReadFile, HostError } from 'metajit';
 import { BfError, OP_ADD, OP_CLEAR, OP_IN, OP_JNZ, OP_JZ, OP_MOVE, OP_OUT, Program, parseProgram } from './program.js';
@@ -17,7 +19,17 @@ const TAPE_SIZE = 30000;
 
 /** The mutable machine state: cells, the data pointer, and the input not yet read. */
 export class Tape {
+  /**
+   * Virtualizable too: compiled loops and their bridges carry the array
+   * instead of reading it again (its items stay in the typed heap).
+   * @virtualizable
+   */
   readonly cells: Uint8Array;
+  /**
+   * Written by every `<`/`>`: virtualizable, so compiled loops keep it in a
+   * local and write it back only when they exit.
+   * @virtualizable
+   */
   ptr: number;
   readonly input: string;
   inputPos: number;
@@ -41,13 +53,15 @@ export class Tape {
 const driver = new JitDriver({
   greens: ['pc', 'program'],
   reds: ['tape'],
+  virtualizables: ['tape'],
   getPrintableLocation: (pc: number, program: Program) => 'pc=' + pc + ' ' + program.describe(pc),
 });
 
 /** The portal: runs `program` from `pc` until it falls off the end. */
 function run(pc: number, program: Program, tape: Tape): void {
-  while (pc < program.ops.length) {
+  while (true) {
     driver.jitMergePoint(pc, program, tape);
+    if (pc >= program.ops.length) return; // fell off the end
     const op = program.ops[pc];
     const arg = program.args[pc];
     switch (op) {

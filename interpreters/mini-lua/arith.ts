@@ -68,12 +68,23 @@ export function floatArith(op: number, a: number, b: number): LuaValue {
     case B_SUB: r = a - b; break;
     case B_MUL: r = a * b; break;
     case B_DIV: r = a / b; break;
-    case B_POW: r = b === 2 ? a * a : b === 0.5 ? Math.sqrt(a) : Math.pow(a, b); break;
+    case B_POW: r = pow(a, b); break;
     case B_IDIV: r = Math.floor(a / b); break;
     case B_MOD: r = fmod(a, b); break;
     default: r = NaN;
   }
   return mkFloat(r);
+}
+
+/**
+ * C's pow, which Lua uses. Math.pow differs where C99 says 1^y = 1 and
+ * (-1)^+-inf = 1 (JS: NaN); sqrt, the fast way for y = 0.5, differs at -0 and -inf.
+ */
+export function pow(a: number, b: number): number {
+  if (b === 2) return a * a;
+  if (b === 0.5) return a === -Infinity ? Infinity : Math.sqrt(a) + 0;
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
 }
 
 export function fmod(a: number, b: number): number {

@@ -20,13 +20,14 @@ export const ID_XPCALL = 2;
 export const ID_COROUTINE_RESUME = 3;
 export const ID_COROUTINE_YIELD = 4;
 export const ID_WRAP = 5;
+// pairs is special so that a Lua __pairs metamethod can yield
+export const ID_PAIRS = 6;
 export const ID_PRINT = 10;
 export const ID_TYPE = 11;
 export const ID_TOSTRING = 12;
 export const ID_TONUMBER = 13;
 export const ID_IPAIRS = 14;
 export const ID_IPAIRS_ITER = 15;
-export const ID_PAIRS = 16;
 export const ID_NEXT = 17;
 export const ID_SELECT = 18;
 export const ID_RAWGET = 19;
@@ -132,6 +133,17 @@ export const ID_DEBUG_GETMETATABLE = 118;
 export const ID_DEBUG_SETMETATABLE = 119;
 export const ID_DEBUG_GETLOCAL = 120;
 export const ID_DEBUG_GETUPVALUE = 121;
+export const ID_DEBUG_SETUPVALUE = 122;
+export const ID_DEBUG_UPVALUEID = 123;
+export const ID_DEBUG_UPVALUEJOIN = 124;
+export const ID_OS_SETLOCALE = 125;
+export const ID_MATH_DEG = 126;
+export const ID_MATH_RAD = 127;
+export const ID_FILE_GC = 128;
+export const ID_DEBUG_GETUSERVALUE = 129;
+export const ID_DEBUG_SETUSERVALUE = 130;
+export const ID_STRING_DUMP = 131;
+export const ID_LOADFILE = 132;
 export const FIRST_PLAIN = 10;
 export const ID_RESUME = ID_COROUTINE_RESUME;
 export const ID_YIELD = ID_COROUTINE_YIELD;
@@ -256,8 +268,19 @@ export const LIB_FUNCS: string[] = [
   'debug.setmetatable',
   'debug.getlocal',
   'debug.getupvalue',
+  'debug.setupvalue',
+  'debug.upvalueid',
+  'debug.upvaluejoin',
+  'os.setlocale',
+  'math.deg',
+  'math.rad',
+  '(file_gc)',
+  'debug.getuservalue',
+  'debug.setuservalue',
+  'string.dump',
+  'loadfile',
 ];
-export const LIB_IDS: number[] = [1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121];
+export const LIB_IDS: number[] = [1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 6, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132];
 
 export function callBuiltin(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   L.curBuiltin = f;
@@ -268,7 +291,7 @@ export function callBuiltin(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number
     case 13 /* ID_TONUMBER */: return base.b_tonumber(L, f, R, b, n);
     case 14 /* ID_IPAIRS */: return base.b_ipairs(L, f, R, b, n);
     case 15 /* ID_IPAIRS_ITER */: return base.b_ipairs_iter(L, f, R, b, n);
-    case 16 /* ID_PAIRS */: return base.b_pairs(L, f, R, b, n);
+    case 6 /* ID_PAIRS */: return base.b_pairs(L, f, R, b, n);
     case 17 /* ID_NEXT */: return base.b_next(L, f, R, b, n);
     case 18 /* ID_SELECT */: return base.b_select(L, f, R, b, n);
     case 19 /* ID_RAWGET */: return base.b_rawget(L, f, R, b, n);
@@ -374,6 +397,17 @@ export function callBuiltin(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number
     case 119 /* ID_DEBUG_SETMETATABLE */: return dbg.d_setmetatable(L, f, R, b, n);
     case 120 /* ID_DEBUG_GETLOCAL */: return dbg.d_getlocal(L, f, R, b, n);
     case 121 /* ID_DEBUG_GETUPVALUE */: return dbg.d_getupvalue(L, f, R, b, n);
+    case 122 /* ID_DEBUG_SETUPVALUE */: return dbg.d_setupvalue(L, f, R, b, n);
+    case 123 /* ID_DEBUG_UPVALUEID */: return dbg.d_upvalueid(L, f, R, b, n);
+    case 124 /* ID_DEBUG_UPVALUEJOIN */: return dbg.d_upvaluejoin(L, f, R, b, n);
+    case 125 /* ID_OS_SETLOCALE */: return osio.os_setlocale(L, f, R, b, n);
+    case 126 /* ID_MATH_DEG */: return mth.m_deg(L, f, R, b, n);
+    case 127 /* ID_MATH_RAD */: return mth.m_rad(L, f, R, b, n);
+    case 128 /* ID_FILE_GC */: return osio.file_gc(L, f, R, b, n);
+    case 129 /* ID_DEBUG_GETUSERVALUE */: return dbg.d_getuservalue(L, f, R, b, n);
+    case 130 /* ID_DEBUG_SETUSERVALUE */: return dbg.d_setuservalue(L, f, R, b, n);
+    case 131 /* ID_STRING_DUMP */: return str.s_dump(L, f, R, b, n);
+    case 132 /* ID_LOADFILE */: return base.b_loadfile(L, f, R, b, n);
     default: return 0;
   }
 }

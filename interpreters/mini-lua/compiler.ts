@@ -10,7 +10,7 @@ import {
   E_TABLE, E_BIN, E_UN, E_PAREN,
   S_LOCAL, S_ASSIGN, S_CALL, S_DO, S_WHILE, S_REPEAT, S_IF, S_NUMFOR, S_GENFOR, S_LOCALFUNC, S_RETURN,
   S_BREAK, S_GOTO, S_LABEL,
-  B_CONCAT, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR, B_SHR,
+  B_CONCAT, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR, B_SHR, B_IDIV,
   U_NEG, U_NOT, U_LEN, ATTR_CLOSE,
 } from './ast.js';
 import { LuaSyntaxError } from './lexer.js';
@@ -21,9 +21,9 @@ import {
   OP_UNM, OP_NOT, OP_LEN, OP_BNOT, OP_CONCAT, OP_JMP, OP_EQ, OP_LT, OP_LE, OP_EQK, OP_LTK, OP_LEK, OP_GTK,
   OP_GEK, OP_TEST, OP_CALL, OP_TAILCALL, OP_RETURN, OP_FORPREP, OP_FORLOOP, OP_TFORPREP, OP_TFORCALL,
   OP_TFORLOOP, OP_SETLIST, OP_CLOSURE, OP_VARARG, OP_TBC, OP_CLOSE, OP_RETURN0, OP_RETURN1, OP_ARITH,
-  OP_ARITHK,
+  OP_ARITHK, OP_ARITHKL, OP_ARITHKF, OP_ARITHKFL, OP_GETI, OP_SETI, VmGate,
 } from './proto.js';
-import { LFloat, LInt } from './value.js';
+import { LFloat, LInt, internString } from './value.js';
 import type { LuaValue } from './value.js';
 
 const MAXREGS = 250;
@@ -92,9 +92,22 @@ class FuncCtx {
   }
 }
 
-export function compileChunk(main: FuncInfo, chunk: string): Proto {
-  const c = new Compiler(chunk);
+/** `strings` interns the string constants (see internString); `gate` goes into every Proto. */
+export function compileChunk(main: FuncInfo, chunk: string, chunkname: string, gate: VmGate, strings: Map<string, string>): Proto {
+  const c = new Compiler(chunk, chunkname, gate, strings);
   return c.compileFunction(main, null);
+}
+
+/** A float numeral (2.0, 0.5, 1e300): arithmetic with it has a float result. */
+function isFloatConst(v: LuaValue): boolean {
+  return v instanceof LFloat || (typeof v === 'number' && !Number.isInteger(v));
+}
+
+/** The value of an integer numeral key usable as an 8-bit operand (t[1]), else -1. */
+function constIntKey(k: Expr): number {
+  if (k.kind !== E_NUM) return -1;
+  const v = (k as ENum).value;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255 ? v : -1;
 }
 
 function isMulti(e: Expr): boolean {
@@ -103,9 +116,16 @@ function isMulti(e: Expr): boolean {
 
 class Compiler {
   readonly chunk: string;
+  /** The chunk name as given (for debug.getinfo().source). */
+  readonly chunkname: string;
+  readonly gate: VmGate;
+  readonly strings: Map<string, string>;
   fs: FuncCtx;
-  constructor(chunk: string) {
+  constructor(chunk: string, chunkname: string, gate: VmGate, strings: Map<string, string>) {
     this.chunk = chunk;
+    this.chunkname = chunkname;
+    this.gate = gate;
+    this.strings = strings;
     this.fs = new FuncCtx(new FuncInfo(0, ''), null);
   }
 
@@ -151,8 +171,9 @@ class Compiler {
     return r;
   }
 
-  addK(v: LuaValue): number {
+  addK(v0: LuaValue): number {
     const fs = this.fs;
+    const v = typeof v0 === 'string' ? internString(this.strings, v0) : v0;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
       const i = fs.kmap.get(v);
       if (typeof i === 'number') return i;
@@ -183,8 +204,11 @@ class Compiler {
     for (let i = 0; i < np; i++) {
       if (info.params[i].captured) this.emitABC(OP_NEWBOX, i, 0, 0);
     }
-    this.blockBody(info.body, false);
+    const body = this.enterBlock(false);
+    this.statements(info.body.stmts);
+    // closing the body's variables belongs to the final 'end' (the implicit return)
     fs.curLine = info.lastLine;
+    this.leaveBlock(body);
     this.emitABC(OP_RETURN0, 0, 0, 0);
     const ups = info.upvals;
     const upIn = new Int32Array(ups.length);
@@ -204,7 +228,7 @@ class Compiler {
     const p = new Proto(
       Int32Array.from(fs.code), fs.k, fs.protos, upIn, upIdx, upNames,
       np, info.isVararg, fs.maxStack + 1, Int32Array.from(fs.lines), fs.names, this.chunk, info.line,
-      info.name,
+      info.name, this.chunkname, info.lastLine, this.gate,
     );
     this.fs = saved;
     return p;
@@ -243,12 +267,13 @@ class Compiler {
     this.leaveBlock(b);
   }
 
-  statements(stmts: Stmt[]): void {
+  /** `untilFollows`: a repeat body, whose locals stay in scope in the `until` condition. */
+  statements(stmts: Stmt[], untilFollows: boolean = false): void {
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i];
       if (s.kind === S_LABEL) {
         // a label followed only by void statements (labels) is at the end of the block
-        let atEnd = true;
+        let atEnd = !untilFollows;
         for (let j = i + 1; j < stmts.length; j++) {
           if (stmts[j].kind !== S_LABEL) {
             atEnd = false;
@@ -279,9 +304,11 @@ class Compiler {
     blk.labels.push(l);
     // resolve pending forward gotos of this block
     const rest: PendingGoto[] = [];
+    let close = false;
     for (let i = 0; i < blk.gotos.length; i++) {
       const g = blk.gotos[i];
       if (g.name === s.name) {
+        if (g.needsClose) close = true;
         if (g.nactive < nact) {
           const v = fs.actives[g.nactive];
           throw this.error(
@@ -293,6 +320,9 @@ class Compiler {
     }
     blk.gotos.length = 0;
     for (let i = 0; i < rest.length; i++) blk.gotos.push(rest[i]);
+    // a goto that left blocks with to-be-closed variables closes them here, at the label
+    // (as PUC; for code falling through to the label they are closed already)
+    if (close) this.emitABC(OP_CLOSE, nact, 0, 0);
   }
 
   patchGoto(g: PendingGoto, target: number): void {
@@ -394,7 +424,8 @@ class Compiler {
       if (v.captured) this.emitABC(OP_NEWBOX, base + i, 0, 0);
       if (v.attrib === ATTR_CLOSE) {
         (this.fs.block as BlockCtx).hasClose = true;
-        this.emitABC(OP_TBC, base + i, 0, 0);
+        // the name is for the "got a non-closable value" error
+        this.emitABx(OP_TBC, base + i, this.addK(v.name));
       }
     }
   }
@@ -490,6 +521,13 @@ class Compiler {
       this.emit(insABC(OP_SETFIELD, o, keyConst, r), this.describe(ix.obj), null);
       return;
     }
+    const ki = constIntKey(ix.key);
+    if (ki >= 0) {
+      const r = this.exp2anyreg(e);
+      this.fs.curLine = t.line;
+      this.emit(insABC(OP_SETI, o, ki, r), this.describe(ix.obj), null);
+      return;
+    }
     const k = this.exp2anyreg(ix.key);
     const r = this.exp2anyreg(e);
     this.fs.curLine = t.line;
@@ -541,7 +579,7 @@ class Compiler {
   repeatStat(s: SRepeat): void {
     const start = this.pc();
     const b = this.enterBlock(true);
-    this.statements(s.body.stmts);
+    this.statements(s.body.stmts, true);
     this.fs.curLine = s.cond.line;
     if (b.hasClose) {
       // evaluate the condition, close the scope's variables, then loop
@@ -602,7 +640,13 @@ class Compiler {
     const base = this.fs.freeReg;
     this.expList(s.exprs, 4);
     this.fs.freeReg = base + 4;
-    this.hidden(base, 4);
+    this.hidden(base, 3);
+    // the 4th value is closed when the loop ends (normally, by break, return or goto)
+    const closing = new VarInfo('(for state)', ATTR_CLOSE);
+    this.activate(closing, base + 3);
+    b.hasClose = true;
+    this.fs.curLine = s.line;
+    this.emitABx(OP_TBC, base + 3, this.addK(closing.name));
     const nv = s.vars.length;
     this.reserve(nv);
     if (this.fs.maxStack < base + 7) this.fs.maxStack = base + 7;
@@ -619,7 +663,8 @@ class Compiler {
     this.statements(s.body.stmts);
     this.leaveBlock(inner);
     this.fs.curLine = s.line;
-    const call = this.emitABC(OP_TFORCALL, base, 0, nv);
+    // PUC 5.4.4 describes a bad iterator as "for iterator 'for iterator'"
+    const call = this.emit(insABC(OP_TFORCALL, base, 0, nv), "for iterator 'for iterator'", null);
     this.fs.code[prep] = insABx(OP_TFORPREP, base, call - (prep + 1));
     const loop = this.emitABx(OP_TFORLOOP, base, 0);
     this.fs.code[loop] = insABx(OP_TFORLOOP, base, loop + 1 - body);
@@ -722,7 +767,17 @@ class Compiler {
           if (ix.isGlobal) return "global '" + k + "'";
           return "field '" + k + "'";
         }
-        return null;
+        // PUC names what its GETI (integer constant key 0..255) loaded, and gives up on other keys.
+        if (ix.key.kind === E_NUM) {
+          const k = (ix.key as ENum).value;
+          if (typeof k === 'number' && Number.isInteger(k) && k >= 0 && k <= 255) return "field 'integer index'";
+        }
+        return "field '?'";
+      }
+      case E_PAREN: {
+        // Parentheses leave the value where it was: PUC finds the same name (not for call results).
+        const inner = (e as EParen).e;
+        return inner.kind === E_METHCALL ? null : this.describe(inner);
       }
       case E_METHCALL:
         return "method '" + (e as EMethCall).name + "'";
@@ -825,6 +880,11 @@ class Compiler {
       this.emit(insABC(OP_GETFIELD, dest, o, kc), this.describe(e.obj), null);
       return;
     }
+    const ki = constIntKey(e.key);
+    if (ki >= 0) {
+      this.emit(insABC(OP_GETI, dest, o, ki), this.describe(e.obj), null);
+      return;
+    }
     const k = this.exp2anyreg(e.key);
     this.fs.curLine = e.line;
     this.emit(insABC(OP_GETTABLE, dest, o, k), this.describe(e.obj), null);
@@ -920,6 +980,28 @@ class Compiler {
       this.emitABC(OP_LOADBOOL, dest, 1, 0);
       return;
     }
+    if (op === B_CONCAT && dest >= this.nactive()) {
+      // into a fresh register: the left operand goes there first (as PUC's chain of
+      // values), so no stale value waits in it while the rest is computed (a
+      // collection cycle could still see it)
+      this.exp2reg(e.a, dest);
+      const rb = this.exp2anyreg(e.b);
+      this.fs.curLine = e.line;
+      this.emit(insABC(OP_CONCAT, dest, dest, rb), this.describe(e.a), this.describe(e.b));
+      return;
+    }
+    if (op <= B_SHR && e.a.kind === E_NUM && e.b.kind !== E_NUM) {
+      // numeral on the left (2 * x, 1 - x): no register for the constant
+      const v = (e.a as ENum).value;
+      const kc = this.addK(v);
+      if (kc <= 255) {
+        const rb = this.exp2anyreg(e.b);
+        this.fs.curLine = e.line;
+        const base = isFloatConst(v) && op <= B_IDIV ? OP_ARITHKFL : OP_ARITHKL;
+        this.emit(insABC(base + op, dest, rb, kc), null, this.describe(e.b));
+        return;
+      }
+    }
     const ra = this.exp2anyreg(e.a);
     if (op === B_CONCAT) {
       const rb = this.exp2anyreg(e.b);
@@ -928,10 +1010,12 @@ class Compiler {
       return;
     }
     if (e.b.kind === E_NUM && op <= B_SHR) {
-      const kc = this.addK((e.b as ENum).value);
+      const v = (e.b as ENum).value;
+      const kc = this.addK(v);
       if (kc <= 255) {
         this.fs.curLine = e.line;
-        this.emit(insABC(OP_ARITHK + op, dest, ra, kc), this.describe(e.a), null);
+        const base = isFloatConst(v) && op <= B_IDIV ? OP_ARITHKF : OP_ARITHK;
+        this.emit(insABC(base + op, dest, ra, kc), this.describe(e.a), null);
         return;
       }
     }
@@ -1021,12 +1105,20 @@ class Compiler {
     const ra = this.exp2anyreg(b.a);
     // constant right operand
     if (b.b.kind === E_NUM || (b.b.kind === E_STR && op === B_EQ)) {
-      const v = b.b.kind === E_NUM ? (b.b as ENum).value : (b.b as EStr).value;
+      let v = b.b.kind === E_NUM ? (b.b as ENum).value : (b.b as EStr).value;
+      // Numbers compare by value, so an integral float constant (4.0) is stored as the
+      // integer (4) to stay on the interpreter's raw-number fast path; bit 1 of C
+      // records it for the metamethod slow path, which must see the float.
+      let floatBit = 0;
+      if (v instanceof LFloat && Number.isSafeInteger(v.n) && (v.n !== 0 || 1 / v.n > 0)) {
+        v = v.n;
+        floatBit = 2;
+      }
       const kc = this.addK(v);
       if (kc <= 255) {
         this.fs.curLine = b.line;
         const kop = op === B_EQ ? OP_EQK : op === B_LT ? OP_LTK : op === B_LE ? OP_LEK : op === B_GT ? OP_GTK : OP_GEK;
-        this.emitABC(kop, ra, kc, kk);
+        this.emitABC(kop, ra, kc, kk | floatBit);
         return;
       }
     }

@@ -54,6 +54,16 @@ export function readFileBytes(p: string): string | null {
   }
 }
 
+/** Why a file cannot be read ("No such file or directory"), for "cannot open" messages. */
+export function readError(p: string): string {
+  try {
+    fs.readFileSync(p);
+    return 'unknown error';
+  } catch (e) {
+    return errText(e);
+  }
+}
+
 export function fileExists(p: string): boolean {
   try {
     return fs.statSync(p).isFile();

@@ -16,14 +16,14 @@
 // __tostring, ...) re-enter through callValue(), which runs a nested loop on the JS
 // stack; yielding across such a host boundary is an error, exactly as in PUC Lua.
 
-import { JitDriver } from 'metajit';
+import { JitDriver, weAreJitted } from 'metajit';
 import {
   OP_MOVE, OP_LOADK, OP_LOADNIL, OP_LOADBOOL, OP_GETUPVAL, OP_SETUPVAL, OP_GETBOX, OP_SETBOX, OP_NEWBOX,
   OP_GETTABUP, OP_SETTABUP, OP_GETTABLE, OP_GETFIELD, OP_SETTABLE, OP_SETFIELD, OP_NEWTABLE, OP_SELF,
   OP_UNM, OP_NOT, OP_LEN, OP_BNOT, OP_CONCAT, OP_JMP, OP_EQ, OP_LT, OP_LE, OP_EQK, OP_LTK, OP_LEK, OP_GTK,
   OP_GEK, OP_TEST, OP_CALL, OP_TAILCALL, OP_RETURN, OP_FORPREP, OP_FORLOOP, OP_TFORPREP, OP_TFORCALL,
   OP_TFORLOOP, OP_SETLIST, OP_CLOSURE, OP_VARARG, OP_TBC, OP_CLOSE, OP_RETURN0, OP_RETURN1, OP_ARITH,
-  OP_ARITHK, OP_NAMES, Proto,
+  OP_ARITHK, OP_ARITHKL, OP_ARITHKF, OP_ARITHKFL, OP_NAMES, Proto,
 } from './proto.js';
 import type { } from './proto.js';
 import {
@@ -33,20 +33,23 @@ import {
 import type { LuaValue } from './value.js';
 import { LuaTable } from './table.js';
 import {
-  Frame, LuaState, K_NORMAL, K_PCALL, K_XPCALL, K_COND, K_COBASE, K_HOST, MAX_FRAMES, MAX_HOST_DEPTH,
-  rtError, libError, typeErrorMsg, framePosition, ExitSignal,
+  Frame, LuaState, Unwind, K_NORMAL, K_PCALL, K_XPCALL, K_COND, K_COBASE, K_HOST, K_CLOSE, MAX_FRAMES, MAX_HOST_DEPTH,
+  rtError, libError, builtinRtError, typeErrorMsg, objTypeName, framePosition, ExitSignal,
 } from './state.js';
 import {
   ArithError, arithNum, toNumberCoerce, toIntegerStrict, numLt, numLe, numEq, isNumVal, unm, bnot, fmod, fval,
-  intArith,
+  intArith, floatArith, pow,
 } from './arith.js';
 import {
   B_ADD, B_SUB, B_MUL, B_MOD, B_POW, B_DIV, B_IDIV, B_BAND, B_SHR,
 } from './ast.js';
 import { i64Of, i64Norm, i64Add, i64Sub, i64ULt, i64IsZero, i64UDivMod, i64Neg, i64IsNeg, TWO63 } from './int64.js';
 import { floatToInt } from './numconv.js';
-import { callBuiltin, ID_PCALL, ID_XPCALL, ID_RESUME, ID_YIELD, ID_WRAPCALL, FIRST_PLAIN } from './builtins.js';
+import { callBuiltin, ID_PCALL, ID_XPCALL, ID_RESUME, ID_YIELD, ID_WRAPCALL, ID_PAIRS, FIRST_PLAIN } from './builtins.js';
 import { HostError } from 'metajit';
+import { closeCoroutine } from './lib_coro.js';
+import { hookStep, hookReturn } from './lhook.js';
+import { gcStep } from './lgc.js';
 import { argError, typeNameMeta } from './libutil.js';
 
 // Metamethod-absence cache bits (LuaTable.mmAbsent).
@@ -80,6 +83,12 @@ export function getMetatable(L: LuaState, v: LuaValue): LuaTable | null {
   if (v instanceof LuaTable) return v.metatable;
   if (typeof v === 'string') return L.stringMeta;
   if (v instanceof LuaUserdata) return v.metatable;
+  // per-type metatables set by debug.setmetatable (rare: checked last)
+  if (typeof v === 'number' || v instanceof LFloat || v instanceof LInt) return L.numberMeta;
+  if (typeof v === 'boolean') return L.booleanMeta;
+  if (v === null) return L.nilMeta;
+  if (v instanceof LuaFunction) return L.functionMeta;
+  if (v instanceof Coroutine) return L.threadMeta;
   return null;
 }
 
@@ -96,7 +105,11 @@ function truthy(v: LuaValue): boolean {
 // ---------------------------------------------------------------------------
 // Frames
 
-/** A frame for closure `cl` with `nargs` arguments at src[argStart..]. */
+/**
+ * A frame for closure `cl` with `nargs` arguments at src[argStart..]. Its loops run
+ * over the callee's registers and arguments, constants in a trace:
+ * @unrollSafe
+ */
 export function newLuaFrame(
   L: LuaState, cl: LuaClosure, parent: Frame | null, src: LuaValue[], argStart: number, nargs: number,
   retBase: number, nwant: number, kind: number,
@@ -104,21 +117,47 @@ export function newLuaFrame(
   const p = cl.proto;
   const np = p.numParams;
   const ms = p.maxStack;
-  const regs: LuaValue[] = new Array(ms);
   const na = nargs < np ? nargs : np;
-  for (let i = 0; i < na; i++) regs[i] = src[argStart + i];
-  for (let i = na; i < ms; i++) regs[i] = null;
+  let regs: LuaValue[];
+  if (weAreJitted()) {
+    // in a trace the array stays virtual: built by pushes (new Array(n) is a host call)
+    regs = [];
+    for (let i = 0; i < na; i++) regs.push(src[argStart + i]);
+    for (let i = na; i < ms; i++) regs.push(null);
+  } else {
+    regs = p.nilRegs.slice();
+    for (let i = 0; i < na; i++) regs[i] = src[argStart + i];
+  }
   let varargs: LuaValue[] = EMPTY;
   if (p.isVararg && nargs > np) {
     varargs = [];
     for (let i = np; i < nargs; i++) varargs.push(src[argStart + i]);
   }
   const depth = parent === null ? 0 : parent.depth + 1;
-  if (depth >= MAX_FRAMES) throw rtError(L, 'stack overflow');
+  if (depth >= MAX_FRAMES) checkFrameOverflow(L, parent as Frame, depth);
   return new Frame(cl, regs, parent, varargs, retBase, nwant, kind, depth);
 }
 
 const EMPTY: LuaValue[] = [];
+
+/**
+ * Makes L.frame the running frame. The dispatch loop keeps the running frame in a
+ * local and publishes it only before what may read L.frame (slow paths, builtins,
+ * errors): L is old and frames are young, so a store per call and return paid V8's
+ * old-to-new write barrier (about 100 instructions) on every call.
+ */
+function syncFrame(L: LuaState, frame: Frame): void {
+  if (L.frame !== frame) L.frame = frame;
+}
+
+/** Past MAX_FRAMES only a message handler may go on, for a few frames (PUC's extra stack). */
+function checkFrameOverflow(L: LuaState, caller: Frame, depth: number): void {
+  if (depth < MAX_FRAMES + L.extraFrames) return;
+  syncFrame(L, caller);
+  // overflowing the extra space too is PUC's LUA_ERRERR
+  if (L.extraFrames > 0) throw new LuaError('error in error handling');
+  throw rtError(L, 'stack overflow');
+}
 
 /** Stores vals into dst.regs[base..] adjusted to `want` (-1: all, sets top). */
 function deliver(dst: Frame, base: number, want: number, vals: LuaValue[]): void {
@@ -137,14 +176,29 @@ function deliver(dst: Frame, base: number, want: number, vals: LuaValue[]): void
  * null when a K_HOST frame returned (results in L.hostResults).
  */
 function postReturn(L: LuaState, frame: Frame, a: number, n: number): Frame | null {
+  syncFrame(L, frame);
   const R = frame.regs;
   if (frame.tbc !== null) {
-    const saved = R.slice(a, a + n);
-    closeTbc(L, frame, 0, null, false);
-    for (let i = 0; i < n; i++) R[a + i] = saved[i];
+    // a close method running as a frame returns to this RETURN, which closes the next
+    const cf = closeStep(L, frame, 0);
+    if (cf !== null) return cf;
+    // (the return hook of a frame without to-be-closed variables ran before RETURN)
+    if (frame.closure.proto.gate.hooks !== 0) hookReturn(L, frame);
   }
   const kind = frame.kind;
   const parent = frame.parent;
+  if (kind === K_CLOSE) {
+    if (L.unwinds.has(frame)) {
+      const u = L.unwinds.get(frame) as Unwind;
+      L.unwinds.delete(frame);
+      return unwindStep(L, u);
+    }
+    // the closing instruction runs again, for the next variable
+    const p = parent as Frame;
+    p.pc--;
+    L.frame = p;
+    return p;
+  }
   if (kind === K_NORMAL) {
     const P = (parent as Frame).regs;
     const base = frame.retBase;
@@ -169,7 +223,7 @@ function postReturn(L: LuaState, frame: Frame, a: number, n: number): Frame | nu
     const p = parent as Frame;
     const res = n > 0 && truthy(R[a]);
     const ins = p.closure.proto.code[p.pc];
-    if (res !== ins >>> 24 > 0) p.pc++;
+    if (res !== (((ins >>> 24) & 1) !== 0)) p.pc++;
     L.frame = p;
     return p;
   }
@@ -206,8 +260,10 @@ function switchToResumer(L: LuaState, co: Coroutine, vals: LuaValue[]): Frame {
  * Returns the frame to continue in (a new Lua frame, or `frame` when the call completed).
  */
 export function callAt(L: LuaState, frame: Frame, a: number, nargs: number, nwant: number): Frame {
+  syncFrame(L, frame);
   const R = frame.regs;
-  for (let guard = 0; guard < 100; guard++) {
+  // PUC has no limit on __call chains other than the stack (each link adds an argument)
+  for (let guard = 0; guard < MAX_CALL_CHAIN; guard++) {
     const fn = R[a];
     if (fn instanceof LuaClosure) {
       const nf = newLuaFrame(L, fn, frame, R, a + 1, nargs, a, nwant, K_NORMAL);
@@ -226,14 +282,16 @@ export function callAt(L: LuaState, frame: Frame, a: number, nargs: number, nwan
     const tm = getMM(L, fn, '__call');
     if (tm === null) {
       const p = frame.closure.proto;
-      throw rtError(L, typeErrorMsg(fn, 'call', guard === 0 ? p.names[frame.pc * 2] : null));
+      throw rtError(L, typeErrorMsg(fn, 'call', p.names[frame.pc * 2]));
     }
     for (let i = a + nargs; i >= a; i--) R[i + 1] = R[i];
     R[a] = tm;
     nargs++;
   }
-  throw rtError(L, "'__call' chain too long; possible loop");
+  throw new LuaError('stack overflow');
 }
+
+const MAX_CALL_CHAIN = 2000;
 
 function callSpecial(L: LuaState, frame: Frame, fn: LuaBuiltin, a: number, nargs: number, nwant: number): Frame {
   const R = frame.regs;
@@ -247,13 +305,24 @@ function callSpecial(L: LuaState, frame: Frame, fn: LuaBuiltin, a: number, nargs
       const f = R[a + 1];
       const argStart = isX ? a + 3 : a + 2;
       const nf = nargs - (isX ? 2 : 1);
+      const kind = isX ? K_XPCALL : K_PCALL;
       if (f instanceof LuaClosure) {
-        const fr = newLuaFrame(L, f, frame, R, argStart, nf, a, nwant, isX ? K_XPCALL : K_PCALL);
+        const fr = newLuaFrame(L, f, frame, R, argStart, nf, a, nwant, kind);
         if (isX) fr.handler = R[a + 2];
         L.frame = fr;
         return fr;
       }
-      // a builtin or callable object: run it through the host path
+      if (f instanceof LuaBuiltin ? f.id < FIRST_PLAIN : getMM(L, f, '__call') !== null) {
+        // VM builtins (pcall, yield, ...) and callable objects run in a trampoline frame,
+        // so that they can yield as in PUC
+        const src: LuaValue[] = [f];
+        for (let i = 0; i < nf; i++) src.push(R[argStart + i]);
+        const fr = newLuaFrame(L, L.trampoline as LuaClosure, frame, src, 0, nf + 1, a, nwant, kind);
+        if (isX) fr.handler = R[a + 2];
+        L.frame = fr;
+        return fr;
+      }
+      // a plain builtin (or not callable): run it through the host path
       const args: LuaValue[] = [];
       for (let i = 0; i < nf; i++) args.push(R[argStart + i]);
       let vals: LuaValue[];
@@ -353,6 +422,21 @@ function callSpecial(L: LuaState, frame: Frame, fn: LuaBuiltin, a: number, nargs
       for (let i = 0; i < nargs; i++) vals.push(R[a + 1 + i]);
       return switchToResumer(L, co, vals);
     }
+    case ID_PAIRS: {
+      // a Lua __pairs runs as an ordinary call (3 results) so that it can yield
+      const tm = nargs > 0 ? getMM(L, R[a + 1], '__pairs') : null;
+      if (tm instanceof LuaClosure) {
+        const nf = newLuaFrame(L, tm, frame, R, a + 1, 1, a, 3, K_NORMAL);
+        if (nwant < 0) frame.top = a + 3;
+        else for (let i = 3; i < nwant; i++) R[a + i] = null;
+        L.frame = nf;
+        return nf;
+      }
+      const n = callBuiltin(L, fn, R, a + 1, nargs);
+      if (nwant < 0) frame.top = a + n;
+      else for (let i = n; i < nwant; i++) R[a + i] = null;
+      return frame;
+    }
     default:
       throw libError(L, 'bad special builtin');
   }
@@ -365,17 +449,23 @@ function countResumers(L: LuaState): number {
 }
 
 /** Calls a metamethod with args; its (first) result goes to frame.regs[dest]. */
-function callMeta(L: LuaState, frame: Frame, f: LuaValue, args: LuaValue[], dest: number, nwant: number, kind: number): Frame {
+function callMeta(
+  L: LuaState, frame: Frame, f: LuaValue, args: LuaValue[], dest: number, nwant: number, kind: number, event: string,
+): Frame {
+  syncFrame(L, frame);
   if (f instanceof LuaClosure) {
     const nf = newLuaFrame(L, f, frame, args, 0, args.length, dest, nwant, kind);
     L.frame = nf;
     return nf;
   }
+  if (!(f instanceof LuaFunction) && getMM(L, f, '__call') === null) {
+    throw rtError(L, typeErrorMsg(f, 'call', "metamethod '" + event.substring(2) + "'"));
+  }
   const res = callValue(L, f, args);
   if (kind === K_COND) {
     const r = res.length > 0 && truthy(res[0]);
     const ins = frame.closure.proto.code[frame.pc];
-    if (r !== ins >>> 24 > 0) frame.pc++;
+    if (r !== (((ins >>> 24) & 1) !== 0)) frame.pc++;
   } else if (nwant > 0) frame.regs[dest] = res.length > 0 ? res[0] : null;
   return frame;
 }
@@ -409,11 +499,18 @@ export function callValue(L: LuaState, f: LuaValue, args: LuaValue[]): LuaValue[
     for (let i = 0; i < args.length; i++) a2.push(args[i]);
     return runClosure(L, L.trampoline as LuaClosure, a2);
   }
-  const tm = getMM(L, f, '__call');
-  if (tm === null) throw libError(L, typeErrorMsg(f, 'call', null));
-  const a3: LuaValue[] = [f];
-  for (let i = 0; i < args.length; i++) a3.push(args[i]);
-  return callValue(L, tm, a3);
+  let fn = f;
+  let a3 = args;
+  for (let guard = 0; guard < MAX_CALL_CHAIN; guard++) {
+    const tm = getMM(L, fn, '__call');
+    if (tm === null) throw libError(L, typeErrorMsg(fn, 'call', null));
+    const withSelf: LuaValue[] = [fn];
+    for (let i = 0; i < a3.length; i++) withSelf.push(a3[i]);
+    if (tm instanceof LuaFunction) return callValue(L, tm, withSelf);
+    fn = tm;
+    a3 = withSelf;
+  }
+  throw new LuaError('stack overflow');
 }
 
 function runClosure(L: LuaState, cl: LuaClosure, args: LuaValue[]): LuaValue[] {
@@ -471,92 +568,226 @@ export function toLuaError(L: LuaState, e: unknown): LuaError {
 }
 
 function callHandler(L: LuaState, h: LuaValue, v: LuaValue): LuaValue {
+  const savedExtra = L.extraFrames;
+  const savedFrame = L.frame;
+  L.extraFrames = EXTRA_HANDLER_FRAMES;
+  let res: LuaValue = null;
   try {
     const r = callValue(L, h, [v]);
-    return r.length > 0 ? r[0] : null;
+    res = r.length > 0 ? r[0] : null;
   } catch (e) {
-    const err = toLuaError(L, e);
-    return err.value;
+    if (e instanceof ExitSignal) {
+      L.extraFrames = savedExtra;
+      throw e;
+    }
+    L.frame = savedFrame;
+    const ev = toLuaError(L, e).value;
+    // an error in the handler goes to the handler again, one C level deeper as in
+    // PUC, until the C stack limit turns it into "error in error handling"
+    if (L.hostDepth + 1 >= MAX_HOST_DEPTH) res = 'error in error handling';
+    else {
+      L.hostDepth++;
+      res = callHandler(L, h, ev);
+      L.hostDepth--;
+    }
   }
+  L.extraFrames = savedExtra;
+  return res;
 }
 
-/** Unwinds to the nearest pcall/xpcall or coroutine boundary; rethrows at `base`. */
+/** Frames a message handler may use beyond MAX_FRAMES (to handle a stack overflow). */
+const EXTRA_HANDLER_FRAMES = 50;
+
+/**
+ * Unwinds to the nearest pcall/xpcall or coroutine boundary; rethrows at `base`.
+ * As in PUC, an xpcall message handler runs first, at the error point; then the
+ * to-be-closed variables of the unwound frames are closed (unwindStep), their close
+ * methods called at the level of pcall's caller. An error in one of them replaces the
+ * error (the unwinding it belongs to catches it). A coroutine that dies by an error
+ * keeps its frames: coroutine.close closes them later (wrap closes them at once).
+ */
 function handleError(L: LuaState, base: Frame, err0: LuaError): Frame {
+  if (err0.frame === null) err0.frame = L.frame;
   let err = err0;
-  let f = L.frame;
+  let top = L.frame;
   for (;;) {
-    if (f === null) throw err;
-    if (f.tbc !== null) {
-      L.frame = f;
-      err = new LuaError(closeTbc(L, f, 0, err.value, true));
+    let c = top;
+    while (c !== null && c !== base && c.kind !== K_PCALL && c.kind !== K_XPCALL && c.kind !== K_COBASE &&
+      c.kind !== K_HOST && !(c.kind === K_CLOSE && L.unwinds.has(c))) {
+      c = c.parent;
     }
-    if (f.kind === K_PCALL || f.kind === K_XPCALL) {
-      let v = err.value;
-      if (f.kind === K_XPCALL) {
-        L.frame = f;
-        v = callHandler(L, f.handler, v);
-      }
-      const parent = f.parent as Frame;
-      deliver(parent, f.retBase, f.nwant, [false, v]);
-      L.frame = parent;
-      return parent;
-    }
-    if (f.kind === K_COBASE) {
+    if (c === null || top === null) throw err;
+    if (c.kind === K_COBASE) {
       const co = L.thread;
       co.status = CO_DEAD;
-      co.frame = null;
-      if (co.resumeIsWrap) {
-        const rf = co.resumerFrame as Frame;
-        const prev = co.prevThread as Coroutine;
-        L.thread = prev;
-        prev.status = CO_RUNNING;
-        co.prevThread = null;
-        co.resumerFrame = null;
-        L.frame = rf;
-        let v = err.value;
-        if (typeof v === 'string' && rf.closure !== L.trampoline) v = framePosition(rf) + ' ' + v;
-        err = new LuaError(v);
-        f = rf;
-        continue;
+      co.frame = top;
+      if (!co.resumeIsWrap) {
+        L.coErrors.set(co, err.value);
+        return switchToResumer(L, co, [false, err.value]);
       }
-      return switchToResumer(L, co, [false, err.value]);
+      let v = closeCoroutine(L, co, err.value);
+      const rf = co.resumerFrame as Frame;
+      const prev = co.prevThread as Coroutine;
+      L.thread = prev;
+      prev.status = CO_RUNNING;
+      co.prevThread = null;
+      co.resumerFrame = null;
+      L.frame = rf;
+      if (typeof v === 'string' && rf.closure !== L.trampoline) v = framePosition(rf) + ' ' + v;
+      err = new LuaError(v);
+      top = rf;
+      continue;
     }
-    if (f === base) {
-      L.frame = f;
-      throw err;
+    if (c.kind === K_CLOSE) {
+      const outer = L.unwinds.get(c) as Unwind;
+      L.unwinds.delete(c);
+      return unwindStep(L, new Unwind(top, c, err.value, outer));
     }
-    f = f.parent;
+    let v = err.value;
+    if (c.kind === K_XPCALL) {
+      L.frame = err0.frame !== null ? err0.frame : c;
+      v = callHandler(L, c.handler, v);
+    }
+    if (c.kind === K_PCALL || c.kind === K_XPCALL) return unwindStep(L, new Unwind(top, c, v, null));
+    // a host boundary: close here (nothing can yield across it), the error goes on in TypeScript
+    const parent = c.parent;
+    for (let f: Frame | null = top; f !== null; f = f.parent) {
+      if (f.tbc !== null) {
+        L.frame = parent;
+        v = closeTbc(L, f, v);
+      }
+      if (f === c) break;
+    }
+    L.frame = c;
+    if (v !== err.value) {
+      const e2 = new LuaError(v);
+      e2.frame = err.frame;
+      throw e2;
+    }
+    throw err;
   }
 }
 
 /**
- * Closes the to-be-closed variables of `f` at registers >= level (in reverse order).
- * Returns the (possibly replaced) error value.
+ * Goes on with an error unwinding: calls the next close method (returning its
+ * K_CLOSE frame, which comes back here when it returns), or, when all are closed,
+ * delivers pcall's `false, error` and returns pcall's caller.
  */
-export function closeTbc(L: LuaState, f: Frame, level: number, errv: LuaValue, isErr: boolean): LuaValue {
+function unwindStep(L: LuaState, u0: Unwind): Frame {
+  let u = u0;
+  let root = u;
+  while (root.outer !== null) root = root.outer;
+  const caller = root.stop.parent as Frame;
+  for (;;) {
+    const f = u.top;
+    const list = f.tbc;
+    if (list !== null && list.length > 0) {
+      const r = list.pop() as number;
+      if (list.length === 0) f.tbc = null;
+      const v = f.regs[r];
+      if (v === null || v === false) continue;
+      const tm = getMM(L, v, '__close');
+      L.frame = caller;
+      if (!(tm instanceof LuaFunction) && getMM(L, tm, '__call') === null) {
+        // the metamethod was removed after the declaration: calling it fails (no position)
+        u.v = typeErrorMsg(tm, 'call', null);
+        continue;
+      }
+      if (tm instanceof LuaBuiltin && tm.id >= FIRST_PLAIN) {
+        try {
+          callValue(L, tm, [v, u.v]);
+        } catch (e) {
+          L.frame = caller;
+          u.v = toLuaError(L, e).value;
+        }
+        continue;
+      }
+      const cf = closeFrame(L, tm, v, u.v, caller);
+      L.unwinds.set(cf, u);
+      return cf;
+    }
+    if (f !== u.stop) {
+      u.top = f.parent as Frame;
+      continue;
+    }
+    const outer = u.outer;
+    if (outer !== null) {
+      outer.v = u.v;
+      u = outer;
+      continue;
+    }
+    const c = u.stop;
+    deliver(caller, c.retBase, c.nwant, [false, u.v]);
+    L.frame = caller;
+    return caller;
+  }
+}
+
+/** A K_CLOSE frame calling close method `tm` (through the trampoline when not a Lua function). */
+function closeFrame(L: LuaState, tm: LuaValue, v: LuaValue, err: LuaValue, parent: Frame): Frame {
+  let cf: Frame;
+  if (tm instanceof LuaClosure) cf = newLuaFrame(L, tm, parent, [v, err], 0, 2, 0, 0, K_CLOSE);
+  else cf = newLuaFrame(L, L.trampoline as LuaClosure, parent, [tm, v, err], 0, 3, 0, 0, K_CLOSE);
+  L.frame = cf;
+  return cf;
+}
+
+/**
+ * OP_CLOSE and RETURN: closes the to-be-closed variables of `f` at registers >= level,
+ * in reverse order. A close method that may yield (a Lua function, a VM builtin such as
+ * coroutine.yield, a callable object) runs in a K_CLOSE frame, which is returned; when
+ * it returns, `f` runs the closing instruction again for the next variable (PUC's
+ * luaV_finishOp does the same). Returns null when all are closed.
+ */
+export function closeStep(L: LuaState, f: Frame, level: number): Frame | null {
+  const list = f.tbc as number[];
+  while (list.length > 0 && list[list.length - 1] >= level) {
+    const r = list.pop() as number;
+    if (list.length === 0) f.tbc = null;
+    const v = f.regs[r];
+    if (v === null || v === false) continue;
+    const tm = getMM(L, v, '__close');
+    if (!(tm instanceof LuaFunction) && getMM(L, tm, '__call') === null) {
+      throw rtError(L, typeErrorMsg(tm, 'call', "metamethod 'close'"));
+    }
+    if (tm instanceof LuaBuiltin && tm.id >= FIRST_PLAIN) {
+      callValue(L, tm, [v, null]);
+      continue;
+    }
+    return closeFrame(L, tm, v, null, f);
+  }
+  if (list.length === 0) f.tbc = null;
+  return null;
+}
+
+/**
+ * Closes all to-be-closed variables of `f` (in reverse order) where no close method can
+ * yield: at a host boundary and in a coroutine being reset. An error in one becomes the
+ * error the next ones get; returns the final error value.
+ */
+export function closeTbc(L: LuaState, f: Frame, errv: LuaValue): LuaValue {
   const list = f.tbc as number[];
   let ev = errv;
-  while (list.length > 0 && list[list.length - 1] >= level) {
+  while (list.length > 0) {
     const r = list.pop() as number;
     const v = f.regs[r];
     if (v === null || v === false) continue;
     const tm = getMM(L, v, '__close');
-    if (tm === null) continue;
     const savedFrame = L.frame;
+    if (!(tm instanceof LuaFunction) && getMM(L, tm, '__call') === null) {
+      // the metamethod was removed after the declaration: calling it fails (no position)
+      ev = typeErrorMsg(tm, 'call', null);
+      continue;
+    }
     try {
-      callValue(L, tm, [v, isErr ? ev : null]);
+      callValue(L, tm, [v, ev]);
     } catch (e) {
       L.frame = savedFrame;
-      const le = toLuaError(L, e);
-      if (!isErr) {
-        if (list.length === 0) f.tbc = null;
-        throw le;
-      }
-      ev = le.value;
+      ev = toLuaError(L, e).value;
     }
     L.frame = savedFrame;
   }
-  if (list.length === 0) f.tbc = null;
+  f.tbc = null;
   return ev;
 }
 
@@ -566,6 +797,28 @@ export function closeTbc(L: LuaState, f: Frame, level: number, errv: LuaValue, i
 
 function opName(frame: Frame, which: number): string | null {
   return frame.closure.proto.names[frame.pc * 2 + which];
+}
+
+/** Drops the registers above `size` (values past the top, already consumed). */
+function shrinkRegs(R: LuaValue[], size: number): void {
+  while (R.length > size) R.pop();
+}
+
+/**
+ * R[a] = t[key] when t lacks the key and its `__index` is a table that has it
+ * (a method on a class table, the common object lookup). Traced inline: unlike
+ * indexSlow it takes no frame, so compiled code need not write the registers
+ * back for it. false: not that case, take indexSlow.
+ */
+function indexViaClass(R: LuaValue[], a: number, t: LuaTable, key: string): boolean {
+  const mt = t.metatable;
+  if (mt === null) return false;
+  const idx = fastTM(mt, TM_INDEX, '__index');
+  if (!(idx instanceof LuaTable)) return false;
+  const v = idx.getStr(key);
+  if (v === null && idx.metatable !== null) return false;
+  R[a] = v;
+  return true;
 }
 
 export function indexSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, dest: number): Frame {
@@ -590,11 +843,15 @@ export function indexSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, 
       }
     } else {
       tm = getMM(L, t, '__index');
-      if (tm === null) throw rtError(L, indexErrorMsg(t, k, loop === 0 ? opName(frame, 0) : null));
+      if (tm === null) {
+        syncFrame(L, frame);
+        throw rtError(L, indexErrorMsg(t, k, loop === 0 ? opName(frame, 0) : null));
+      }
     }
-    if (tm instanceof LuaFunction) return callMeta(L, frame, tm, [t, k], dest, 1, K_NORMAL);
+    if (tm instanceof LuaFunction) return callMeta(L, frame, tm, [t, k], dest, 1, K_NORMAL, '__index');
     t = tm;
   }
+  syncFrame(L, frame);
   throw rtError(L, "'__index' chain too long; possible loop");
 }
 
@@ -616,7 +873,7 @@ export function indexValue(L: LuaState, t0: LuaValue, k: LuaValue): LuaValue {
       if (tm === null) return null;
     } else {
       tm = getMM(L, t, '__index');
-      if (tm === null) throw libError(L, typeErrorMsg(t, 'index', null));
+      if (tm === null) throw builtinRtError(typeErrorMsg(t, 'index', null));
     }
     if (tm instanceof LuaFunction) {
       const r = callValue(L, tm, [t, k]);
@@ -624,7 +881,7 @@ export function indexValue(L: LuaState, t0: LuaValue, k: LuaValue): LuaValue {
     }
     t = tm;
   }
-  throw libError(L, "'__index' chain too long; possible loop");
+  throw builtinRtError("'__index' chain too long; possible loop");
 }
 
 /** t[k] = v with metamethods, for builtins. */
@@ -635,17 +892,17 @@ export function setIndexValue(L: LuaState, t0: LuaValue, k: LuaValue, v: LuaValu
     if (t instanceof LuaTable) {
       const mt = t.metatable;
       if (mt === null || t.get(k) !== null) {
-        rawSetChecked(L, t, k, v);
+        rawSetChecked(L, t, k, v, true);
         return;
       }
       tm = fastTM(mt, TM_NEWINDEX, '__newindex');
       if (tm === null) {
-        rawSetChecked(L, t, k, v);
+        rawSetChecked(L, t, k, v, true);
         return;
       }
     } else {
       tm = getMM(L, t, '__newindex');
-      if (tm === null) throw libError(L, typeErrorMsg(t, 'index', null));
+      if (tm === null) throw builtinRtError(typeErrorMsg(t, 'index', null));
     }
     if (tm instanceof LuaFunction) {
       callValue(L, tm, [t, k, v]);
@@ -653,16 +910,17 @@ export function setIndexValue(L: LuaState, t0: LuaValue, k: LuaValue, v: LuaValu
     }
     t = tm;
   }
-  throw libError(L, "'__newindex' chain too long; possible loop");
+  throw builtinRtError("'__newindex' chain too long; possible loop");
 }
 
-export function rawSetChecked(L: LuaState, t: LuaTable, k: LuaValue, v: LuaValue): void {
-  if (k === null) throw rtError(L, 'table index is nil');
-  if (typeof k === 'number' && k !== k) throw rtError(L, 'table index is NaN');
+export function rawSetChecked(L: LuaState, t: LuaTable, k: LuaValue, v: LuaValue, inBuiltin = false): void {
+  if (k === null) throw inBuiltin ? builtinRtError('table index is nil') : rtError(L, 'table index is nil');
+  if (typeof k === 'number' && k !== k) throw inBuiltin ? builtinRtError('table index is NaN') : rtError(L, 'table index is NaN');
   t.set(k, v);
 }
 
 function setSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, v: LuaValue): Frame {
+  syncFrame(L, frame);
   let t = t0;
   for (let loop = 0; loop < 2000; loop++) {
     let tm: LuaValue;
@@ -681,7 +939,7 @@ function setSlow(L: LuaState, frame: Frame, t0: LuaValue, k: LuaValue, v: LuaVal
       tm = getMM(L, t, '__newindex');
       if (tm === null) throw rtError(L, indexErrorMsg(t, k, loop === 0 ? opName(frame, 0) : null));
     }
-    if (tm instanceof LuaFunction) return callMeta(L, frame, tm, [t, k, v], 0, 0, K_NORMAL);
+    if (tm instanceof LuaFunction) return callMeta(L, frame, tm, [t, k, v], 0, 0, K_NORMAL, '__newindex');
     t = tm;
   }
   throw rtError(L, "'__newindex' chain too long; possible loop");
@@ -700,6 +958,7 @@ function arithSlow(L: LuaState, frame: Frame, op: number, x: LuaValue, y: LuaVal
       return frame;
     }
   }
+  syncFrame(L, frame);
   if (op < B_BAND) {
     const nx = toNumberCoerce(x);
     const ny = toNumberCoerce(y);
@@ -744,14 +1003,20 @@ function arithSlow(L: LuaState, frame: Frame, op: number, x: LuaValue, y: LuaVal
       const name = unary ? 'unm' : EVENT_SHORT[op];
       throw rtError(L, 'attempt to ' + name + " a '" + typeName(x) + "' with a '" + typeName(y) + "'");
     }
-    return callMeta(L, frame, my, [x, y], dest, 1, K_NORMAL);
+    return callMeta(L, frame, my, [x, y], dest, 1, K_NORMAL, ev);
   }
   let tm = mx;
   if (tm === null) tm = getMM(L, y, ev);
-  if (tm !== null) return callMeta(L, frame, tm, [x, y], dest, 1, K_NORMAL);
+  if (tm !== null) return callMeta(L, frame, tm, [x, y], dest, 1, K_NORMAL, ev);
   const what = op < B_BAND ? 'perform arithmetic on' : 'perform bitwise operation on';
   if (!isNumVal(x) || unary) throw rtError(L, typeErrorMsg(x, what, opName(frame, 0)));
   throw rtError(L, typeErrorMsg(y, what, opName(frame, 1)));
+}
+
+/** Slow path of the float-numeral arithmetic opcodes (k is the constant as a Lua value). */
+function arithKfSlow(L: LuaState, frame: Frame, op: number, x: LuaValue, k: LuaValue, dest: number): Frame {
+  if (op >= OP_ARITHKFL) return arithSlow(L, frame, op - OP_ARITHKFL, k, x, dest, false);
+  return arithSlow(L, frame, op - OP_ARITHKF, x, k, dest, false);
 }
 
 function isNumOrStrNum(v: LuaValue): boolean {
@@ -765,6 +1030,7 @@ export function tostringBasic(v: LuaValue): string | null {
 }
 
 function concatSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue, dest: number): Frame {
+  syncFrame(L, frame);
   const sx = tostringBasic(x);
   const sy = tostringBasic(y);
   if (sx !== null && sy !== null) {
@@ -773,18 +1039,19 @@ function concatSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue, dest: n
   }
   let tm = getMM(L, x, '__concat');
   if (tm === null) tm = getMM(L, y, '__concat');
-  if (tm !== null) return callMeta(L, frame, tm, [x, y], dest, 1, K_NORMAL);
+  if (tm !== null) return callMeta(L, frame, tm, [x, y], dest, 1, K_NORMAL, '__concat');
   if (sx === null) throw rtError(L, typeErrorMsg(x, 'concatenate', opName(frame, 0)));
   throw rtError(L, typeErrorMsg(y, 'concatenate', opName(frame, 1)));
 }
 
 function lenSlow(L: LuaState, frame: Frame, x: LuaValue, dest: number): Frame {
+  syncFrame(L, frame);
   if (typeof x === 'string') {
     frame.regs[dest] = x.length;
     return frame;
   }
   const tm = getMM(L, x, '__len');
-  if (tm !== null) return callMeta(L, frame, tm, [x, x], dest, 1, K_NORMAL);
+  if (tm !== null) return callMeta(L, frame, tm, [x, x], dest, 1, K_NORMAL, '__len');
   if (x instanceof LuaTable) {
     frame.regs[dest] = x.length();
     return frame;
@@ -801,18 +1068,19 @@ export function lenValue(L: LuaState, x: LuaValue): LuaValue {
     return r.length > 0 ? r[0] : null;
   }
   if (x instanceof LuaTable) return x.length();
-  throw libError(L, typeErrorMsg(x, 'get length of', null));
+  throw builtinRtError(typeErrorMsg(x, 'get length of', null));
 }
 
 function orderError(L: LuaState, x: LuaValue, y: LuaValue): LuaError {
-  const t1 = typeName(x);
-  const t2 = typeName(y);
+  const t1 = objTypeName(x);
+  const t2 = objTypeName(y);
   if (t1 === t2) return rtError(L, 'attempt to compare two ' + t1 + ' values');
   return rtError(L, 'attempt to compare ' + t1 + ' with ' + t2);
 }
 
 /** Comparison slow path; k is the instruction's expected result. */
 function cmpSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue, isLe: boolean): Frame {
+  syncFrame(L, frame);
   let res: boolean;
   if (isNumVal(x) && isNumVal(y)) res = isLe ? numLe(x, y) : numLt(x, y);
   else if (typeof x === 'string' && typeof y === 'string') res = isLe ? x <= y : x < y;
@@ -821,10 +1089,10 @@ function cmpSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue, isLe: bool
     let tm = getMM(L, x, ev);
     if (tm === null) tm = getMM(L, y, ev);
     if (tm === null) throw orderError(L, x, y);
-    return callMeta(L, frame, tm, [x, y], 0, 1, K_COND);
+    return callMeta(L, frame, tm, [x, y], 0, 1, K_COND, ev);
   }
   const ins = frame.closure.proto.code[frame.pc];
-  if (res !== ins >>> 24 > 0) frame.pc++;
+  if (res !== (((ins >>> 24) & 1) !== 0)) frame.pc++;
   return frame;
 }
 
@@ -841,22 +1109,23 @@ export function lessThan(L: LuaState, x: LuaValue, y: LuaValue): boolean {
 }
 
 function libOrderError(L: LuaState, x: LuaValue, y: LuaValue): LuaError {
-  const t1 = typeName(x);
-  const t2 = typeName(y);
-  if (t1 === t2) return libError(L, 'attempt to compare two ' + t1 + ' values');
-  return libError(L, 'attempt to compare ' + t1 + ' with ' + t2);
+  const t1 = objTypeName(x);
+  const t2 = objTypeName(y);
+  if (t1 === t2) return builtinRtError('attempt to compare two ' + t1 + ' values');
+  return builtinRtError('attempt to compare ' + t1 + ' with ' + t2);
 }
 
 function eqSlow(L: LuaState, frame: Frame, x: LuaValue, y: LuaValue): Frame {
+  syncFrame(L, frame);
   let res = false;
   if (isNumVal(x) && isNumVal(y)) res = numEq(x, y);
   else if ((x instanceof LuaTable && y instanceof LuaTable) || (x instanceof LuaUserdata && y instanceof LuaUserdata)) {
     let tm = getMM(L, x, '__eq');
     if (tm === null) tm = getMM(L, y, '__eq');
-    if (tm !== null) return callMeta(L, frame, tm, [x, y], 0, 1, K_COND);
+    if (tm !== null) return callMeta(L, frame, tm, [x, y], 0, 1, K_COND, '__eq');
   }
   const ins = frame.closure.proto.code[frame.pc];
-  if (res !== ins >>> 24 > 0) frame.pc++;
+  if (res !== (((ins >>> 24) & 1) !== 0)) frame.pc++;
   return frame;
 }
 
@@ -878,7 +1147,7 @@ export function equalsValue(L: LuaState, x: LuaValue, y: LuaValue): boolean {
 // ---- numeric for
 
 function forError(L: LuaState, v: LuaValue, what: string): LuaError {
-  return rtError(L, "bad 'for' " + what + ' (number expected, got ' + typeName(v) + ')');
+  return rtError(L, "bad 'for' " + what + ' (number expected, got ' + objTypeName(v) + ')');
 }
 
 /** FORPREP for everything but all-safe-integer loops. Returns true to skip the loop. */
@@ -992,6 +1261,7 @@ function forLoopSlow(R: LuaValue[], a: number, st: ForState): boolean {
 // Case labels are numeric literals (with the opcode name in a comment): V8 compiles a
 // switch over Smi literals to a jump table, but over imported constants to a chain of
 // comparisons (measured: 3x slower dispatch).
+// L.frame is not kept up to date by calls and returns: see syncFrame.
 export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): void {
   for (;;) {
     driver.jitMergePoint(pc, proto, frame, L);
@@ -1000,6 +1270,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
     const R = frame.regs;
     const code = proto.code;
     const K = proto.k;
+    if (proto.gate.hooks !== 0) hookStep(L, frame, pc);
     frame.pc = pc;
     const ins = code[pc];
     const op = ins & 0xff;
@@ -1082,8 +1353,26 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
             pc++;
             continue;
           }
+          if (indexViaClass(R, a, t, key)) {
+            pc++;
+            continue;
+          }
         }
         nf = indexSlow(L, frame, t, key, a);
+        break;
+      }
+      case 98 /* OP_GETI */: {
+        const t = R[(ins >>> 16) & 0xff];
+        const k = ins >>> 24;
+        if (t instanceof LuaTable) {
+          const v = t.getInt(k);
+          if (v !== null || t.metatable === null) {
+            R[a] = v;
+            pc++;
+            continue;
+          }
+        }
+        nf = indexSlow(L, frame, t, k, a);
         break;
       }
       case 16 /* OP_SELF */: {
@@ -1094,6 +1383,10 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           const v = t.getStr(key);
           if (v !== null || t.metatable === null) {
             R[a] = v;
+            pc++;
+            continue;
+          }
+          if (indexViaClass(R, a, t, key)) {
             pc++;
             continue;
           }
@@ -1119,6 +1412,21 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
               pc++;
               continue;
             }
+          }
+        }
+        nf = setSlow(L, frame, t, k, v);
+        break;
+      }
+      case 99 /* OP_SETI */: {
+        const t = R[a];
+        const k = (ins >>> 16) & 0xff;
+        const v = R[ins >>> 24];
+        if (t instanceof LuaTable) {
+          const mt = t.metatable;
+          if (mt === null || fastTM(mt, TM_NEWINDEX, '__newindex') === null) {
+            t.setInt(k, v);
+            pc++;
+            continue;
           }
         }
         nf = setSlow(L, frame, t, k, v);
@@ -1156,10 +1464,15 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
       }
       case 15 /* OP_NEWTABLE */:
         R[a] = new LuaTable();
+        if (proto.gate.gc !== 0) gcStep(L, frame);
         pc++;
         continue;
+      // Arithmetic. ARITH: R op R; ARITHK: R op K; ARITHKL: K op R (register in B, constant
+      // in C for all three). Addition and multiplication commute, so their fast paths
+      // ignore the order; metamethods get the operands as written.
       case 48 /* OP_ARITH + B_ADD */:
-      case 60 /* OP_ARITHK + B_ADD */: {
+      case 60 /* OP_ARITHK + B_ADD */:
+      case 72 /* OP_ARITHKL + B_ADD */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_ADD ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1171,13 +1484,16 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           pc++;
           continue;
         }
-        nf = arithSlow(L, frame, B_ADD, x, y, a, false);
+        nf = op === OP_ARITHKL + B_ADD ? arithSlow(L, frame, B_ADD, y, x, a, false) : arithSlow(L, frame, B_ADD, x, y, a, false);
         break;
       }
       case 49 /* OP_ARITH + B_SUB */:
-      case 61 /* OP_ARITHK + B_SUB */: {
-        const x = R[(ins >>> 16) & 0xff];
-        const y = op === OP_ARITH + B_SUB ? R[ins >>> 24] : K[ins >>> 24];
+      case 61 /* OP_ARITHK + B_SUB */:
+      case 73 /* OP_ARITHKL + B_SUB */: {
+        const rb = R[(ins >>> 16) & 0xff];
+        const c = op === OP_ARITH + B_SUB ? R[ins >>> 24] : K[ins >>> 24];
+        const x = op === OP_ARITHKL + B_SUB ? c : rb;
+        const y = op === OP_ARITHKL + B_SUB ? rb : c;
         if (typeof x === 'number' && typeof y === 'number') {
           const r = x - y;
           if (!Number.isInteger(r)) R[a] = r;
@@ -1191,7 +1507,8 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         break;
       }
       case 50 /* OP_ARITH + B_MUL */:
-      case 62 /* OP_ARITHK + B_MUL */: {
+      case 62 /* OP_ARITHK + B_MUL */:
+      case 74 /* OP_ARITHKL + B_MUL */: {
         const x = R[(ins >>> 16) & 0xff];
         const y = op === OP_ARITH + B_MUL ? R[ins >>> 24] : K[ins >>> 24];
         if (typeof x === 'number' && typeof y === 'number') {
@@ -1203,13 +1520,16 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           pc++;
           continue;
         }
-        nf = arithSlow(L, frame, B_MUL, x, y, a, false);
+        nf = op === OP_ARITHKL + B_MUL ? arithSlow(L, frame, B_MUL, y, x, a, false) : arithSlow(L, frame, B_MUL, x, y, a, false);
         break;
       }
       case 53 /* OP_ARITH + B_DIV */:
-      case 65 /* OP_ARITHK + B_DIV */: {
-        const x = R[(ins >>> 16) & 0xff];
-        const y = op === OP_ARITH + B_DIV ? R[ins >>> 24] : K[ins >>> 24];
+      case 65 /* OP_ARITHK + B_DIV */:
+      case 77 /* OP_ARITHKL + B_DIV */: {
+        const rb = R[(ins >>> 16) & 0xff];
+        const c = op === OP_ARITH + B_DIV ? R[ins >>> 24] : K[ins >>> 24];
+        const x = op === OP_ARITHKL + B_DIV ? c : rb;
+        const y = op === OP_ARITHKL + B_DIV ? rb : c;
         if (typeof x === 'number' && typeof y === 'number') {
           const r = x / y;
           R[a] = Number.isInteger(r) ? new LFloat(r) : r;
@@ -1220,9 +1540,12 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         break;
       }
       case 51 /* OP_ARITH + B_MOD */:
-      case 63 /* OP_ARITHK + B_MOD */: {
-        const x = R[(ins >>> 16) & 0xff];
-        const y = op === OP_ARITH + B_MOD ? R[ins >>> 24] : K[ins >>> 24];
+      case 63 /* OP_ARITHK + B_MOD */:
+      case 75 /* OP_ARITHKL + B_MOD */: {
+        const rb = R[(ins >>> 16) & 0xff];
+        const c = op === OP_ARITH + B_MOD ? R[ins >>> 24] : K[ins >>> 24];
+        const x = op === OP_ARITHKL + B_MOD ? c : rb;
+        const y = op === OP_ARITHKL + B_MOD ? rb : c;
         if (typeof x === 'number' && typeof y === 'number') {
           if (Number.isInteger(x) && Number.isInteger(y)) {
             if (y !== 0) {
@@ -1243,9 +1566,12 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         break;
       }
       case 54 /* OP_ARITH + B_IDIV */:
-      case 66 /* OP_ARITHK + B_IDIV */: {
-        const x = R[(ins >>> 16) & 0xff];
-        const y = op === OP_ARITH + B_IDIV ? R[ins >>> 24] : K[ins >>> 24];
+      case 66 /* OP_ARITHK + B_IDIV */:
+      case 78 /* OP_ARITHKL + B_IDIV */: {
+        const rb = R[(ins >>> 16) & 0xff];
+        const c = op === OP_ARITH + B_IDIV ? R[ins >>> 24] : K[ins >>> 24];
+        const x = op === OP_ARITHKL + B_IDIV ? c : rb;
+        const y = op === OP_ARITHKL + B_IDIV ? rb : c;
         if (typeof x === 'number' && typeof y === 'number') {
           if (Number.isInteger(x) && Number.isInteger(y)) {
             if (y !== 0) {
@@ -1263,11 +1589,14 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         break;
       }
       case 52 /* OP_ARITH + B_POW */:
-      case 64 /* OP_ARITHK + B_POW */: {
-        const x = R[(ins >>> 16) & 0xff];
-        const y = op === OP_ARITH + B_POW ? R[ins >>> 24] : K[ins >>> 24];
+      case 64 /* OP_ARITHK + B_POW */:
+      case 76 /* OP_ARITHKL + B_POW */: {
+        const rb = R[(ins >>> 16) & 0xff];
+        const c = op === OP_ARITH + B_POW ? R[ins >>> 24] : K[ins >>> 24];
+        const x = op === OP_ARITHKL + B_POW ? c : rb;
+        const y = op === OP_ARITHKL + B_POW ? rb : c;
         if (typeof x === 'number' && typeof y === 'number') {
-          const r = y === 2 ? x * x : y === 0.5 ? Math.sqrt(x) : Math.pow(x, y);
+          const r = pow(x, y);
           R[a] = Number.isInteger(r) ? new LFloat(r) : r;
           pc++;
           continue;
@@ -1284,17 +1613,91 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
       case 68 /* OP_ARITHK + B_BAND + 1 */:
       case 69 /* OP_ARITHK + B_BAND + 2 */:
       case 70 /* OP_ARITHK + B_BAND + 3 */:
-      case 71 /* OP_ARITHK + B_SHR */: {
-        const isK = op >= OP_ARITHK;
-        const bop = op - (isK ? OP_ARITHK : OP_ARITH);
-        const x = R[(ins >>> 16) & 0xff];
-        const y = isK ? K[ins >>> 24] : R[ins >>> 24];
+      case 71 /* OP_ARITHK + B_SHR */:
+      case 79 /* OP_ARITHKL + B_BAND */:
+      case 80 /* OP_ARITHKL + B_BAND + 1 */:
+      case 81 /* OP_ARITHKL + B_BAND + 2 */:
+      case 82 /* OP_ARITHKL + B_BAND + 3 */:
+      case 83 /* OP_ARITHKL + B_SHR */: {
+        const left = op >= OP_ARITHKL;
+        const bop = op - (left ? OP_ARITHKL : op >= OP_ARITHK ? OP_ARITHK : OP_ARITH);
+        const rb = R[(ins >>> 16) & 0xff];
+        const c = op >= OP_ARITHK ? K[ins >>> 24] : R[ins >>> 24];
+        const x = left ? c : rb;
+        const y = left ? rb : c;
         if (typeof x === 'number' && typeof y === 'number' && (x | 0) === x && (y | 0) === y && bop <= B_BAND + 2) {
           R[a] = bop === B_BAND ? x & y : bop === B_BAND + 1 ? x | y : x ^ y;
           pc++;
           continue;
         }
         nf = arithSlow(L, frame, bop, x, y, a, false);
+        break;
+      }
+      // Arithmetic with a float numeral (KF = proto.kf, raw doubles): a float result.
+      case 84 /* OP_ARITHKF + B_ADD */:
+      case 91 /* OP_ARITHKFL + B_ADD */: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'number') {
+          const r = x + proto.kf[ins >>> 24];
+          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          pc++;
+          continue;
+        }
+        nf = arithKfSlow(L, frame, op, x, K[ins >>> 24], a);
+        break;
+      }
+      case 85 /* OP_ARITHKF + B_SUB */:
+      case 92 /* OP_ARITHKFL + B_SUB */: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'number') {
+          const k = proto.kf[ins >>> 24];
+          const r = op === OP_ARITHKF + B_SUB ? x - k : k - x;
+          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          pc++;
+          continue;
+        }
+        nf = arithKfSlow(L, frame, op, x, K[ins >>> 24], a);
+        break;
+      }
+      case 86 /* OP_ARITHKF + B_MUL */:
+      case 93 /* OP_ARITHKFL + B_MUL */: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'number') {
+          const r = x * proto.kf[ins >>> 24];
+          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          pc++;
+          continue;
+        }
+        nf = arithKfSlow(L, frame, op, x, K[ins >>> 24], a);
+        break;
+      }
+      case 89 /* OP_ARITHKF + B_DIV */:
+      case 96 /* OP_ARITHKFL + B_DIV */: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'number') {
+          const k = proto.kf[ins >>> 24];
+          const r = op === OP_ARITHKF + B_DIV ? x / k : k / x;
+          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          pc++;
+          continue;
+        }
+        nf = arithKfSlow(L, frame, op, x, K[ins >>> 24], a);
+        break;
+      }
+      case 87 /* OP_ARITHKF + B_MOD */:
+      case 88 /* OP_ARITHKF + B_POW */:
+      case 90 /* OP_ARITHKF + B_IDIV */:
+      case 94 /* OP_ARITHKFL + B_MOD */:
+      case 95 /* OP_ARITHKFL + B_POW */:
+      case 97 /* OP_ARITHKFL + B_IDIV */: {
+        const x = R[(ins >>> 16) & 0xff];
+        if (typeof x === 'number') {
+          const k = proto.kf[ins >>> 24];
+          R[a] = op >= OP_ARITHKFL ? floatArith(op - OP_ARITHKFL, k, x) : floatArith(op - OP_ARITHKF, x, k);
+          pc++;
+          continue;
+        }
+        nf = arithKfSlow(L, frame, op, x, K[ins >>> 24], a);
         break;
       }
       case 17 /* OP_UNM */: {
@@ -1342,6 +1745,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         break;
       }
       case 21 /* OP_CONCAT */: {
+        if (proto.gate.gc !== 0) gcStep(L, frame);
         const x = R[(ins >>> 16) & 0xff];
         const y = R[ins >>> 24];
         if (typeof x === 'string') {
@@ -1380,7 +1784,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           nf = eqSlow(L, frame, x, y);
           break;
         }
-        if (res === ins >>> 24 > 0) {
+        if (res === (((ins >>> 24) & 1) !== 0)) {
           const off = code[pc + 1] >> 8;
           pc += 2 + off;
           if (off < 0) driver.canEnterJit(pc, proto, frame, L);
@@ -1398,7 +1802,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           nf = eqSlow(L, frame, x, y);
           break;
         }
-        if (res === ins >>> 24 > 0) {
+        if (res === (((ins >>> 24) & 1) !== 0)) {
           const off = code[pc + 1] >> 8;
           pc += 2 + off;
           if (off < 0) driver.canEnterJit(pc, proto, frame, L);
@@ -1426,12 +1830,17 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const isLe = op === OP_LE || op === OP_LEK || op === OP_GEK;
         if (typeof x === 'number' && typeof y === 'number') {
           const res = isLe ? x <= y : x < y;
-          if (res === ins >>> 24 > 0) {
+          if (res === (((ins >>> 24) & 1) !== 0)) {
             const off = code[pc + 1] >> 8;
             pc += 2 + off;
             if (off < 0) driver.canEnterJit(pc, proto, frame, L);
           } else pc += 2;
           continue;
+        }
+        if (ins >>> 24 > 1) {
+          // the constant is an integral float the compiler stored as an integer (see compare())
+          if (op === OP_GTK || op === OP_GEK) x = mkFloat(x as number);
+          else y = mkFloat(y as number);
         }
         nf = cmpSlow(L, frame, x, y, isLe);
         break;
@@ -1439,7 +1848,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
       case 31 /* OP_TEST */: {
         const x = R[a];
         const res = x !== null && x !== false;
-        if (res === ins >>> 24 > 0) {
+        if (res === (((ins >>> 24) & 1) !== 0)) {
           const off = code[pc + 1] >> 8;
           pc += 2 + off;
           if (off < 0) driver.canEnterJit(pc, proto, frame, L);
@@ -1453,13 +1862,13 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const fn = R[a];
         if (fn instanceof LuaClosure) {
           nf = newLuaFrame(L, fn, frame, R, a + 1, nargs, a, nwant, K_NORMAL);
-          L.frame = nf;
           frame = nf;
           proto = fn.proto;
           pc = 0;
           continue;
         }
         if (fn instanceof LuaBuiltin && fn.id >= FIRST_PLAIN) {
+          syncFrame(L, frame);
           const n = callBuiltin(L, fn, R, a + 1, nargs);
           if (nwant < 0) frame.top = a + n;
           else for (let i = n; i < nwant; i++) R[a + i] = null;
@@ -1477,45 +1886,45 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           const parent = frame.parent;
           const t = newLuaFrame(L, fn, parent, R, a + 1, nargs, frame.retBase, frame.nwant, frame.kind);
           t.handler = frame.handler;
-          L.frame = t;
           frame = t;
           proto = fn.proto;
           pc = 0;
+          continue;
+        }
+        if (fn instanceof LuaBuiltin && fn.id >= FIRST_PLAIN) {
+          // `return builtin(...)`: its results go where the RETURN that follows takes them
+          syncFrame(L, frame);
+          frame.top = a + callBuiltin(L, fn, R, a + 1, nargs);
+          pc++;
           continue;
         }
         // not a Lua function: an ordinary call, then the RETURN that follows
         nf = callAt(L, frame, a, nargs, -1);
         break;
       }
-      case 34 /* OP_RETURN */: {
-        const b = (ins >>> 16) & 0xff;
-        const n = b === 0 ? frame.top - a : b - 1;
-        nf = postReturn(L, frame, a, n);
-        if (nf === null) return;
-        break;
-      }
+      case 34 /* OP_RETURN */:
       case 45 /* OP_RETURN0 */:
       case 46 /* OP_RETURN1 */: {
+        const b = (ins >>> 16) & 0xff;
+        const n = op === OP_RETURN0 ? 0 : op === OP_RETURN1 ? 1 : b === 0 ? frame.top - a : b - 1;
         if (frame.kind === K_NORMAL && frame.tbc === null) {
           const parent = frame.parent as Frame;
           const P = parent.regs;
           const rb = frame.retBase;
           const want = frame.nwant;
-          const n = op === OP_RETURN0 ? 0 : 1;
-          if (want === 1) P[rb] = n === 1 ? R[a] : null;
+          if (want === 1) P[rb] = n >= 1 ? R[a] : null;
           else if (want < 0) {
-            if (n === 1) P[rb] = R[a];
+            for (let i = 0; i < n; i++) P[rb + i] = R[a + i];
             parent.top = rb + n;
           } else {
-            for (let i = 0; i < want; i++) P[rb + i] = i < n ? R[a] : null;
+            for (let i = 0; i < want; i++) P[rb + i] = i < n ? R[a + i] : null;
           }
-          L.frame = parent;
           frame = parent;
           proto = parent.closure.proto;
           pc = parent.pc + 1;
           continue;
         }
-        nf = postReturn(L, frame, a, op === OP_RETURN0 ? 0 : 1);
+        nf = postReturn(L, frame, a, n);
         if (nf === null) return;
         break;
       }
@@ -1532,6 +1941,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
           }
           continue;
         }
+        syncFrame(L, frame);
         if (forPrepSlow(L, R, a)) pc += 1 + (ins >>> 16);
         else pc++;
         continue;
@@ -1564,6 +1974,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         R[a + 6] = R[a + 2];
         const fn = R[a];
         if (fn instanceof LuaBuiltin && fn.id >= FIRST_PLAIN) {
+          syncFrame(L, frame);
           const n = callBuiltin(L, fn, R, a + 5, 2);
           for (let i = n; i < c; i++) R[a + 4 + i] = null;
           pc++;
@@ -1586,11 +1997,16 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const n = b === 0 ? frame.top - a - 1 : b;
         const t = R[a] as LuaTable;
         t.setList(code[pc + 1], R, a + 1, n);
+        // `{f()}` of many values grew the register array past the proto's registers:
+        // drop the consumed rest, or every later trace of this frame carries each slot
+        // of the virtualizable array (a 2000-slot array made a loop's trace 340 KB).
+        if (b === 0 && R.length > proto.maxStack) shrinkRegs(R, proto.maxStack);
         pc += 2;
         continue;
       }
       case 41 /* OP_CLOSURE */: {
         R[a] = makeClosure(proto.protos[ins >>> 16], frame.closure, R);
+        if (proto.gate.gc !== 0) gcStep(L, frame);
         pc++;
         continue;
       }
@@ -1607,16 +2023,21 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         continue;
       }
       case 43 /* OP_TBC */: {
-        markTbc(L, frame, a);
+        markTbc(L, frame, a, ins >>> 16);
         pc++;
         continue;
       }
       case 44 /* OP_CLOSE */: {
-        if (frame.tbc !== null) closeTbc(L, frame, a, null, false);
+        if (frame.tbc !== null) {
+          syncFrame(L, frame);
+          nf = closeStep(L, frame, a);
+          if (nf !== null) break;
+        }
         pc++;
         continue;
       }
       default:
+        syncFrame(L, frame);
         throw rtError(L, 'bad opcode ' + op);
     }
     // a slow path returned the frame to continue in
@@ -1638,22 +2059,16 @@ function makeClosure(p: Proto, encl: LuaClosure, R: LuaValue[]): LuaClosure {
   return new LuaClosure(p, ups);
 }
 
-function markTbc(L: LuaState, frame: Frame, a: number): void {
+/** OP_TBC: register `a` holds a to-be-closed variable, named by constant `nameK`. */
+function markTbc(L: LuaState, frame: Frame, a: number, nameK: number): void {
+  syncFrame(L, frame);
   const v = frame.regs[a];
   if (v === null || v === false) {
     return;
   }
   if (getMM(L, v, '__close') === null) {
-    const p = frame.closure.proto;
-    let name = '?';
-    // find the local's name from the compiler's description of a later use: fall back to '?'
-    for (let i = 0; i < p.names.length; i++) {
-      const d = p.names[i];
-      if (d !== null && d.startsWith('local ')) {
-        name = d.substring(7, d.length - 1);
-      }
-    }
-    throw rtError(L, "variable '" + name + "' got a non-closable value");
+    const name = frame.closure.proto.k[nameK];
+    throw rtError(L, "variable '" + (name as string) + "' got a non-closable value");
   }
   if (frame.tbc === null) frame.tbc = [];
   frame.tbc.push(a);

@@ -48,7 +48,8 @@ const KEYWORDS: string[] = [
 const OTHER_TOKENS: string[] = ['//', '..', '...', '==', '>=', '<=', '~=', '<<', '>>', '::'];
 
 export function tokenName(t: number): string {
-  if (t < 256) return String.fromCharCode(t);
+  // a control or non-ASCII byte prints as <\N>, like PUC's luaX_token2str
+  if (t < 256) return t >= 32 && t < 127 ? String.fromCharCode(t) : '<\\' + t + '>';
   if (t === T_EOF) return '<eof>';
   if (t === T_NAME) return '<name>';
   if (t === T_STRING) return '<string>';
@@ -63,6 +64,21 @@ export class LuaSyntaxError {
   constructor(msg: string) {
     this.msg = msg;
   }
+}
+
+/**
+ * What luaL_loadfile skips before lexing a file (load() of a string skips nothing):
+ * a UTF-8 BOM and a first line starting with '#'. The newline stays, so lines keep
+ * their numbers.
+ */
+export function skipFileHeader(src: string): string {
+  let s = src;
+  if (s.charCodeAt(0) === 0xef && s.charCodeAt(1) === 0xbb && s.charCodeAt(2) === 0xbf) s = s.substring(3);
+  if (s.charCodeAt(0) === 35) {
+    const nl = s.indexOf('\n');
+    s = nl < 0 ? '' : s.substring(nl);
+  }
+  return s;
 }
 
 export class Lexer {
@@ -92,10 +108,6 @@ export class Lexer {
     this.chunk = chunk;
     this.keywords = new Map();
     for (let i = 0; i < KEYWORDS.length; i++) this.keywords.set(KEYWORDS[i], T_AND + i);
-    // skip a first line starting with '#'
-    if (src.charCodeAt(0) === 35) {
-      while (this.pos < src.length && src.charCodeAt(this.pos) !== 10) this.pos++;
-    }
   }
 
   error(msg: string, near: boolean): LuaSyntaxError {
@@ -315,7 +327,7 @@ export class Lexer {
         const what = isString ? 'string' : 'comment';
         this.tok = T_EOF;
         throw new LuaSyntaxError(
-          this.chunk + ':' + this.line + ': unfinished long ' + what + ' (starting at line ' + startLine + ') near \'<eof>\'',
+          this.chunk + ':' + this.line + ': unfinished long ' + what + ' (starting at line ' + startLine + ') near <eof>',
         );
       }
       const c = src.charCodeAt(this.pos);
@@ -355,7 +367,7 @@ export class Lexer {
     for (;;) {
       if (this.pos >= n) {
         this.tok = T_EOF;
-        throw new LuaSyntaxError(this.chunk + ':' + this.line + ": unfinished string near '<eof>'");
+        throw new LuaSyntaxError(this.chunk + ':' + this.line + ': unfinished string near <eof>');
       }
       const c = src.charCodeAt(this.pos);
       if (c === q) {

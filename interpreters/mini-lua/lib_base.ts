@@ -4,24 +4,29 @@
 import { LuaTable } from './table.js';
 import {
   Box, LuaClosure, LuaBuiltin, LuaFunction, LuaError, LFloat, LInt, Coroutine, LuaUserdata, typeName,
-  numberToString, mkFloat,
+  numberToString, mkFloat, MAX_SAFE, internString,
 } from './value.js';
 import type { LuaValue } from './value.js';
-import { LuaState, libError, wherePosition } from './state.js';
+import { LuaState, libError, builtinRtError } from './state.js';
+import { wherePosition } from './lib_debug.js';
 import {
   callValue, getMetatable, indexValue, lenValue, fastTM,
 } from './interp.js';
-import { rawEquals, toNumberCoerce } from './arith.js';
+import { rawEquals, toNumberCoerce, intArith } from './arith.js';
+import { B_ADD } from './ast.js';
 import {
-  argError, typeError, arg, checkAny, checkTable, checkInt, checkStr, optStr, optInt, typeNameMeta,
+  argError, typeError, arg, checkAny, checkTable, checkInt, checkIntV, checkStr, optStr, optInt, typeNameMeta,
 } from './libutil.js';
 import { LIB_FUNCS, LIB_IDS, ID_PCALL, ID_XPCALL, ID_RESUME, ID_YIELD, ID_IPAIRS_ITER, ID_NEXT } from './builtins.js';
 import { strToNumber } from './numconv.js';
 import { i64Norm, i64Add, i64Mul, i64Neg } from './int64.js';
 import { parseChunk } from './parser.js';
 import { compileChunk } from './compiler.js';
-import { LuaSyntaxError } from './lexer.js';
-import { writeOut, readFileBytes, dirName, joinPath, fileExists } from './host_extra.host.js';
+import { LuaSyntaxError, skipFileHeader } from './lexer.js';
+import { undump, DumpError, binaryChunkName } from './ldump.js';
+import { fullGC, noteMetatable } from './lgc.js';
+import type { Proto } from './proto.js';
+import { writeOut, readFileBytes, readError, dirName, joinPath, fileExists } from './host_extra.host.js';
 import { setupStringMeta } from './lib_string.js';
 import { setupIo } from './lib_os.js';
 import { seedRandom } from './lib_math.js';
@@ -63,7 +68,6 @@ export function tostr(L: LuaState, v: LuaValue): string {
     const nm = mt.getStr('__name');
     if (typeof nm === 'string') name = nm;
   }
-  if (v instanceof LuaBuiltin) return 'builtin: ' + addressOf(L, v);
   return name + ': ' + addressOf(L, v);
 }
 
@@ -108,12 +112,22 @@ export function b_tonumber(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number,
   return 1;
 }
 
+/** ' ', \t, \n, \v, \f, \r (C's isspace in the C locale). */
+function isLuaSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
 function strToIntBase(s0: string, base: number): LuaValue {
-  const s = s0.trim();
+  // Lua's spaces only (String.trim would also strip byte 0xA0)
+  let start = 0;
+  let end = s0.length;
+  while (start < end && isLuaSpace(s0.charCodeAt(start))) start++;
+  while (end > start && isLuaSpace(s0.charCodeAt(end - 1))) end--;
+  const s = s0.substring(start, end);
   let i = 0;
   let neg = false;
-  if (s.charCodeAt(0) === 45) {
-    neg = true;
+  if (s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43) {
+    neg = s.charCodeAt(0) === 45;
     i = 1;
   }
   if (i >= s.length) return null;
@@ -142,9 +156,11 @@ export function b_ipairs(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
 
 export function b_ipairs_iter(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const t = R[b];
-  const i = (R[b + 1] as number) + 1;
+  const c = R[b + 1];
+  // the control value is any integer when the iterator is called by hand (wraps at maxinteger)
+  const i = typeof c === 'number' && Number.isInteger(c) && c < MAX_SAFE ? c + 1 : intArith(B_ADD, checkIntV(L, R, b, n, 1, 'for iterator'), 1);
   let v: LuaValue;
-  if (t instanceof LuaTable && t.metatable === null) v = t.getInt(i);
+  if (t instanceof LuaTable && t.metatable === null) v = typeof i === 'number' ? t.getInt(i) : t.get(i);
   else v = indexValue(L, t, i);
   if (v === null) {
     R[b - 1] = null;
@@ -168,7 +184,7 @@ export function b_pairs(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n:
       return 3;
     }
   }
-  if (!(t instanceof LuaTable)) throw typeError(L, R, b, n, 0, 'pairs', 'table');
+  // like PUC 5.4, any value is accepted here; 'next' complains later
   R[b - 1] = L.builtins.get('next') as LuaBuiltin;
   R[b] = t;
   R[b + 1] = null;
@@ -179,7 +195,7 @@ export function b_next(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   const t = checkTable(L, R, b, n, 0, 'next');
   const k = n > 1 ? R[b + 1] : null;
   const pos = t.nextPos(k);
-  if (pos === -2) throw libError(L, "invalid key to 'next'");
+  if (pos === -2) throw builtinRtError("invalid key to 'next'");
   if (pos < 0) {
     R[b - 1] = null;
     return 1;
@@ -217,8 +233,8 @@ export function b_rawset(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
   checkAny(L, R, b, n, 1, 'rawset');
   checkAny(L, R, b, n, 2, 'rawset');
   const k = R[b + 1];
-  if (k === null) throw libError(L, 'index is nil');
-  if (typeof k === 'number' && k !== k) throw libError(L, 'index is NaN');
+  if (k === null) throw builtinRtError('table index is nil');
+  if (typeof k === 'number' && k !== k) throw builtinRtError('table index is NaN');
   t.set(k, R[b + 2]);
   R[b - 1] = t;
   return 1;
@@ -235,7 +251,7 @@ export function b_rawlen(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
   const v = arg(R, b, n, 0);
   if (v instanceof LuaTable) R[b - 1] = v.length();
   else if (typeof v === 'string') R[b - 1] = v.length;
-  else throw argError(L, 0, 'rawlen', 'table or string expected');
+  else throw typeError(L, R, b, n, 0, 'rawlen', 'table or string');
   return 1;
 }
 
@@ -248,6 +264,7 @@ export function b_setmetatable(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: num
     throw libError(L, 'cannot change a protected metatable');
   }
   t.metatable = mt;
+  noteMetatable(L, mt);
   R[b - 1] = t;
   return 1;
 }
@@ -305,9 +322,46 @@ export function chunkId(name: string): string {
 /** Compiles a chunk; throws LuaSyntaxError. */
 export function compileLua(L: LuaState, src: string, chunkname: string, env: LuaValue): LuaClosure {
   const info = parseChunk(src, chunkId(chunkname));
-  const proto = compileChunk(info, chunkId(chunkname));
+  const proto = compileChunk(info, chunkId(chunkname), chunkname, L.gate, L.strings);
   const ups: Box[] = [new Box(env)];
   return new LuaClosure(proto, ups);
+}
+
+/**
+ * lua_load: a text or binary chunk (binary ones start with "\27") to a closure whose
+ * first upvalue is `env`; the other upvalues of a binary chunk are fresh. Returns the
+ * error message instead when `mode` forbids the chunk's kind or it does not load.
+ */
+export function loadChunk(L: LuaState, src: string, chunkname: string, mode: string, env: LuaValue): LuaClosure | string {
+  const binary = src.charCodeAt(0) === 27;
+  if (mode.indexOf(binary ? 'b' : 't') < 0) {
+    return 'attempt to load a ' + (binary ? 'binary' : 'text') + " chunk (mode is '" + mode + "')";
+  }
+  if (binary) {
+    let proto: Proto;
+    try {
+      proto = undump(src, L.gate);
+    } catch (e) {
+      if (e instanceof DumpError) return binaryChunkName(chunkname) + ': bad binary format (' + e.why + ')';
+      throw e;
+    }
+    const ups: Box[] = [];
+    for (let i = 0; i < proto.upIndex.length; i++) ups.push(new Box(i === 0 ? env : null));
+    return new LuaClosure(proto, ups);
+  }
+  try {
+    return compileLua(L, src, chunkname, env);
+  } catch (e) {
+    if (e instanceof LuaSyntaxError) return e.msg;
+    throw e;
+  }
+}
+
+/** luaL_loadfilex: a file's chunk, or the error message. */
+function loadFile(L: LuaState, fname: string, mode: string, env: LuaValue): LuaClosure | string {
+  const src = readFileBytes(fname);
+  if (src === null) return 'cannot open ' + fname + ': ' + readError(fname);
+  return loadChunk(L, skipFileHeader(src), '@' + fname, mode, env);
 }
 
 export function b_load(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
@@ -320,7 +374,16 @@ export function b_load(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   } else if (chunk instanceof LuaFunction) {
     const parts: string[] = [];
     for (;;) {
-      const r = callValue(L, chunk, []);
+      let r: LuaValue[];
+      try {
+        r = callValue(L, chunk, []);
+      } catch (e) {
+        // lua_load runs the reader in protected mode: its error is load's message
+        if (!(e instanceof LuaError)) throw e;
+        R[b - 1] = null;
+        R[b] = e.value;
+        return 2;
+      }
       const piece = r.length > 0 ? r[0] : null;
       if (piece === null || piece === '') break;
       if (typeof piece !== 'string') {
@@ -336,40 +399,31 @@ export function b_load(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   const name = optStr(L, R, b, n, 1, 'load', defName);
   const mode = optStr(L, R, b, n, 2, 'load', 'bt');
   const env = n > 3 ? R[b + 3] : L.globals;
-  if (src.charCodeAt(0) === 27) {
-    R[b - 1] = null;
-    R[b] = 'attempt to load a binary chunk (mode is \'' + mode + '\')';
-    return 2;
-  }
-  if (mode.indexOf('t') < 0) {
-    R[b - 1] = null;
-    R[b] = "attempt to load a text chunk (mode is '" + mode + "')";
-    return 2;
-  }
-  try {
-    R[b - 1] = compileLua(L, src, name, env);
+  return loadResult(R, b, loadChunk(L, src, name, mode, env));
+}
+
+/** load's results: the function, or nil and the message. */
+function loadResult(R: LuaValue[], b: number, r: LuaClosure | string): number {
+  if (r instanceof LuaClosure) {
+    R[b - 1] = r;
     return 1;
-  } catch (e) {
-    if (e instanceof LuaSyntaxError) {
-      R[b - 1] = null;
-      R[b] = e.msg;
-      return 2;
-    }
-    throw e;
   }
+  R[b - 1] = null;
+  R[b] = r;
+  return 2;
+}
+
+export function b_loadfile(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const fname = checkStr(L, R, b, n, 0, 'loadfile');
+  const mode = optStr(L, R, b, n, 1, 'loadfile', 'bt');
+  const env = n > 2 ? R[b + 2] : L.globals;
+  return loadResult(R, b, loadFile(L, fname, mode, env));
 }
 
 export function b_dofile(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const fname = checkStr(L, R, b, n, 0, 'dofile');
-  const src = readFileBytes(fname);
-  if (src === null) throw libError(L, 'cannot open ' + fname);
-  let cl: LuaClosure;
-  try {
-    cl = compileLua(L, src, '@' + fname, L.globals);
-  } catch (e) {
-    if (e instanceof LuaSyntaxError) throw new LuaError(e.msg);
-    throw e;
-  }
+  const cl = loadFile(L, fname, 'bt', L.globals);
+  if (!(cl instanceof LuaClosure)) throw new LuaError(cl);
   const res = callValue(L, cl, []);
   for (let i = 0; i < res.length; i++) R[b - 1 + i] = res[i];
   return res.length;
@@ -419,15 +473,9 @@ export function b_require(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, 
       if (i < templates.length) tried += "\n\tno file '" + file + "'";
       continue;
     }
-    const src = readFileBytes(file) as string;
-    let cl: LuaClosure;
-    try {
-      cl = compileLua(L, src, '@' + file, L.globals);
-    } catch (e) {
-      if (e instanceof LuaSyntaxError) {
-        throw libError(L, "error loading module '" + name + "' from file '" + file + "':\n\t" + e.msg);
-      }
-      throw e;
+    const cl = loadFile(L, file, 'bt', L.globals);
+    if (!(cl instanceof LuaClosure)) {
+      throw libError(L, "error loading module '" + name + "' from file '" + file + "':\n\t" + cl);
     }
     const r = callValue(L, cl, [name, file]);
     let v: LuaValue = r.length > 0 ? r[0] : null;
@@ -453,7 +501,14 @@ export function b_collectgarbage(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: n
       return 1;
     }
     case 'collect':
+      fullGC(L);
+      R[b - 1] = 0;
+      return 1;
     case 'step':
+      // a step here is a whole cycle
+      fullGC(L);
+      R[b - 1] = true;
+      return 1;
     case 'incremental':
     case 'generational':
       R[b - 1] = 0;
@@ -482,7 +537,7 @@ export function openLibs(L: LuaState, scriptArgs: string[], scriptName: string):
     const q = LIB_FUNCS[i];
     const id = LIB_IDS[i];
     const dot = q.indexOf('.');
-    const short = dot >= 0 ? q.substring(dot + 1) : q.charCodeAt(0) === 40 ? q.substring(1, q.length - 1) : q;
+    const short = internString(L.strings, dot >= 0 ? q.substring(dot + 1) : q.charCodeAt(0) === 40 ? q.substring(1, q.length - 1) : q);
     const fn = new LuaBuiltin(id, q.charCodeAt(0) === 40 ? short : q, null, null);
     L.builtins.set(q, fn);
     if (q.charCodeAt(0) === 40) continue;
@@ -490,7 +545,7 @@ export function openLibs(L: LuaState, scriptArgs: string[], scriptName: string):
       G.setStr(q, fn);
       continue;
     }
-    const lib = q.substring(0, dot);
+    const lib = internString(L.strings, q.substring(0, dot));
     let t = G.getStr(lib);
     if (!(t instanceof LuaTable)) {
       t = new LuaTable();

@@ -6,6 +6,7 @@ import { LuaState, libError, Frame } from './state.js';
 import { typeError, arg } from './libutil.js';
 import { ID_WRAPCALL } from './builtins.js';
 import { closeTbc } from './interp.js';
+import { inheritHook } from './lhook.js';
 
 function checkCo(L: LuaState, R: LuaValue[], b: number, n: number, fname: string): Coroutine {
   const v = arg(R, b, n, 0);
@@ -16,14 +17,18 @@ function checkCo(L: LuaState, R: LuaValue[], b: number, n: number, fname: string
 export function co_create(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const fn = arg(R, b, n, 0);
   if (!(fn instanceof LuaFunction)) throw typeError(L, R, b, n, 0, 'create', 'function');
-  R[b - 1] = new Coroutine(fn, false);
+  const co = new Coroutine(fn, false);
+  inheritHook(L, co);
+  R[b - 1] = co;
   return 1;
 }
 
 export function co_wrap(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const fn = arg(R, b, n, 0);
   if (!(fn instanceof LuaFunction)) throw typeError(L, R, b, n, 0, 'wrap', 'function');
-  R[b - 1] = new LuaBuiltin(ID_WRAPCALL, 'wrap', new Coroutine(fn, false), null);
+  const co = new Coroutine(fn, false);
+  inheritHook(L, co);
+  R[b - 1] = new LuaBuiltin(ID_WRAPCALL, 'wrap', co, null);
   return 1;
 }
 
@@ -60,27 +65,48 @@ export function co_close(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
   if (st !== 'suspended' && st !== 'dead') {
     throw libError(L, 'cannot close a ' + st + ' coroutine');
   }
-  let fr = co.frame as Frame | null;
-  co.status = CO_DEAD;
-  co.frame = null;
-  let errv: LuaValue = null;
-  let failed = false;
-  while (fr !== null) {
-    if (fr.tbc !== null) {
-      try {
-        closeTbc(L, fr, 0, null, false);
-      } catch (e) {
-        failed = true;
-        errv = (e as { value: LuaValue }).value;
-      }
-    }
-    fr = fr.parent;
+  // a coroutine killed by an error reports it (once), after closing its variables
+  const failed = st === 'dead';
+  if (failed && !L.coErrors.has(co)) {
+    R[b - 1] = true;
+    return 1;
   }
-  if (failed) {
+  const errv = failed ? L.coErrors.get(co) as LuaValue : null;
+  L.coErrors.delete(co);
+  const ev = closeCoroutine(L, co, errv);
+  if (failed || ev !== null) {
     R[b - 1] = false;
-    R[b] = errv;
+    R[b] = ev;
     return 2;
   }
   R[b - 1] = true;
   return 1;
+}
+
+/**
+ * lua_resetthread: closes the pending to-be-closed variables of a coroutine that is
+ * suspended or was killed by an error, innermost first. They run in the coroutine
+ * (it is "running" meanwhile) with its stack gone; an error in one goes on to the next
+ * ones as their error argument. Returns the final error value (`errv` when none).
+ */
+export function closeCoroutine(L: LuaState, co: Coroutine, errv0: LuaValue): LuaValue {
+  let fr = co.frame;
+  co.frame = null;
+  const caller = L.thread;
+  const savedStatus = caller.status;
+  const savedFrame = L.frame;
+  caller.status = CO_NORMAL;
+  co.status = CO_RUNNING;
+  L.thread = co;
+  L.frame = null;
+  let errv = errv0;
+  while (fr !== null) {
+    if (fr.tbc !== null) errv = closeTbc(L, fr, errv);
+    fr = fr.parent;
+  }
+  L.thread = caller;
+  L.frame = savedFrame;
+  caller.status = savedStatus;
+  co.status = CO_DEAD;
+  return errv;
 }

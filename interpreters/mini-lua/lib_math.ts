@@ -4,8 +4,9 @@ import { LuaBuiltin, LFloat, LInt, mkFloat } from './value.js';
 import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { argError, typeError, checkNum, checkNumF, checkIntV, checkAny } from './libutil.js';
-import { numLt, fval, isIntVal, floatArith, intArith, unm } from './arith.js';
+import { numLt, fval, isIntVal, floatArith, intArith, unm, toIntegerStrict } from './arith.js';
 import { floatToInt } from './numconv.js';
+import { lessThan } from './interp.js';
 import {
   i64Of, i64Norm, i64Add, i64Sub, i64Mul, i64Xor, i64Shl, i64Shr, i64Or, i64And, i64ULt, i64IsNeg, i64Neg,
   i64ToDouble, i64FromSafe,
@@ -36,7 +37,9 @@ export function m_ceil(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
 
 export function m_abs(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const v = checkNum(L, R, b, n, 0, 'abs');
-  if (typeof v === 'number') R[b - 1] = Math.abs(v);
+  // Only an integer argument keeps the integer path: a numeric string gives a float.
+  if (typeof R[b] === 'string') R[b - 1] = mkFloat(Math.abs(fval(v)));
+  else if (typeof v === 'number') R[b - 1] = Math.abs(v);
   else if (v instanceof LInt) R[b - 1] = i64IsNeg(v) ? i64Norm(i64Neg(v)) : v;
   else R[b - 1] = new LFloat(Math.abs(fval(v)));
   return 1;
@@ -70,6 +73,12 @@ export function m_atan(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   const x = n > 1 && R[b + 1] !== null ? checkNumF(L, R, b, n, 1, 'atan') : 1;
   return unary(L, R, b, n, 'atan', Math.atan2(y, x));
 }
+export function m_deg(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  return unary(L, R, b, n, 'deg', checkNumF(L, R, b, n, 0, 'deg') * (180.0 / Math.PI));
+}
+export function m_rad(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  return unary(L, R, b, n, 'rad', checkNumF(L, R, b, n, 0, 'rad') * (Math.PI / 180.0));
+}
 export function m_exp(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   return unary(L, R, b, n, 'exp', Math.exp(checkNumF(L, R, b, n, 0, 'exp')));
 }
@@ -87,9 +96,12 @@ export function m_log(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: n
 }
 
 export function m_fmod(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
-  const a = checkNum(L, R, b, n, 0, 'fmod');
+  // As PUC (built with gcc): integers take the integer path; otherwise both are
+  // converted to floats, the second argument checked first; strings are not integers.
+  const ints = n >= 2 && isIntVal(R[b]) && isIntVal(R[b + 1]);
   const d = checkNum(L, R, b, n, 1, 'fmod');
-  if (isIntVal(a) && isIntVal(d)) {
+  const a = checkNum(L, R, b, n, 0, 'fmod');
+  if (ints) {
     if (d === 0) throw argError(L, 1, 'fmod', 'zero');
     // C fmod on integers: truncated remainder
     if (typeof a === 'number' && typeof d === 'number') {
@@ -125,14 +137,8 @@ export function m_modf(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
 }
 
 export function m_tointeger(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
-  const v = checkAny(L, R, b, n, 0, 'tointeger');
-  if (typeof v === 'number' && Number.isInteger(v)) R[b - 1] = v;
-  else if (v instanceof LInt) R[b - 1] = v;
-  else if (typeof v === 'number' || v instanceof LFloat) R[b - 1] = floatToInt(fval(v));
-  else if (typeof v === 'string') {
-    const nv = checkNum(L, R, b, n, 0, 'tointeger');
-    R[b - 1] = isIntVal(nv) ? nv : floatToInt(fval(nv));
-  } else R[b - 1] = null;
+  // lua_tointegerx: strings convert, floats only when exact; anything else is fail.
+  R[b - 1] = toIntegerStrict(checkAny(L, R, b, n, 0, 'tointeger'));
   return 1;
 }
 
@@ -145,12 +151,14 @@ export function m_type(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   return 1;
 }
 
+// PUC 5.4 compares the arguments with `<` itself: strings and __lt work, no number
+// check, and a failed comparison is an "attempt to compare" error.
 export function m_max(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   if (n < 1) throw argError(L, 0, 'max', 'value expected');
-  let best = checkNum(L, R, b, n, 0, 'max');
+  let best = R[b];
   for (let i = 1; i < n; i++) {
-    const v = checkNum(L, R, b, n, i, 'max');
-    if (numLt(best, v)) best = v;
+    const v = R[b + i];
+    if (typeof best === 'number' && typeof v === 'number' ? best < v : lessThan(L, best, v)) best = v;
   }
   R[b - 1] = best;
   return 1;
@@ -158,10 +166,10 @@ export function m_max(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: n
 
 export function m_min(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   if (n < 1) throw argError(L, 0, 'min', 'value expected');
-  let best = checkNum(L, R, b, n, 0, 'min');
+  let best = R[b];
   for (let i = 1; i < n; i++) {
-    const v = checkNum(L, R, b, n, i, 'min');
-    if (numLt(v, best)) best = v;
+    const v = R[b + i];
+    if (typeof best === 'number' && typeof v === 'number' ? v < best : lessThan(L, v, best)) best = v;
   }
   R[b - 1] = best;
   return 1;
@@ -263,9 +271,13 @@ export function m_random(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
 
 export function m_randomseed(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   if (n === 0) {
-    const t = Date.now();
-    seedRandom(L, t, Math.floor(Math.random() * 1e9));
-    return 0;
+    // like PUC: seed from the time and an address-like number, and return both seeds
+    const t = i64Norm(i64FromSafe(Date.now()));
+    const r = i64Norm(i64FromSafe(Math.floor(Math.random() * 1e9)));
+    seedRandomV(L, t, r);
+    R[b - 1] = t;
+    R[b] = r;
+    return 2;
   }
   const v = checkNum(L, R, b, n, 0, 'randomseed');
   let n1: LuaValue;

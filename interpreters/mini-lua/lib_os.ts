@@ -54,6 +54,8 @@ export function setupIo(L: LuaState): void {
   mt.setStr('__index', methods);
   mt.setStr('__name', 'FILE*');
   mt.setStr('__tostring', L.builtins.get('(file_tostring)') as LuaBuiltin);
+  mt.setStr('__gc', L.builtins.get('(file_gc)') as LuaBuiltin);
+  mt.setStr('__close', L.builtins.get('(file_gc)') as LuaBuiltin);
   L.registry.setStr('FILE*', mt);
   const stdin = new LuaFile('stdin', STD_IN, false, false, '');
   const stdout = new LuaFile('stdout', STD_OUT, true, false, '');
@@ -320,6 +322,17 @@ export function file_close(L: LuaState, fn: LuaBuiltin, R: LuaValue[], b: number
   return closeFile(L, toFile(L, R, b, n, 'close'), R, b);
 }
 
+/** __gc and __close of files: close the file unless it is closed or standard. */
+export function file_gc(L: LuaState, fn: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const v = arg(R, b, n, 0);
+  if (!(v instanceof LuaFile)) throw typeError(L, R, b, n, 0, '__gc', 'FILE*');
+  if (!v.closed && v.std === STD_NONE) {
+    flushFile(v);
+    v.closed = true;
+  }
+  return 0;
+}
+
 export function file_flush(L: LuaState, fn: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const f = toFile(L, R, b, n, 'flush');
   flushFile(f);
@@ -518,6 +531,18 @@ export function os_date(L: LuaState, fn: LuaBuiltin, R: LuaValue[], b: number, n
 
 export function os_getenv(L: LuaState, fn: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   R[b - 1] = getEnv(checkStr(L, R, b, n, 0, 'getenv'));
+  return 1;
+}
+
+const LOCALE_CATEGORIES = ['all', 'collate', 'ctype', 'monetary', 'numeric', 'time'];
+
+// Only the "C" locale exists here (string functions work on bytes, numbers use '.'):
+// querying or asking for C/POSIX/the native default gives "C", anything else fails.
+export function os_setlocale(L: LuaState, fn: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const name = n > 0 && R[b] !== null ? checkStr(L, R, b, n, 0, 'setlocale') : null;
+  const cat = optStr(L, R, b, n, 1, 'setlocale', 'all');
+  if (LOCALE_CATEGORIES.indexOf(cat) < 0) throw argError(L, 1, 'setlocale', "invalid option '" + cat + "'");
+  R[b - 1] = name === null || name === '' || name === 'C' || name === 'POSIX' ? 'C' : null;
   return 1;
 }
 

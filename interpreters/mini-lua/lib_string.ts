@@ -1,18 +1,49 @@
 // The string library.
 
 import { LuaTable } from './table.js';
-import { LuaBuiltin, LFloat, LInt, LuaFunction, fmtG, numberToString, typeName, toExpExact, toFixedExact } from './value.js';
+import { LuaBuiltin, LuaClosure, LFloat, LInt, LuaFunction, fmtG, numberToString, typeName, toExpExact, toFixedExact } from './value.js';
 import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { callValue, indexValue } from './interp.js';
 import { argError, typeError, arg, checkInt, checkIntV, checkStr, optInt, posRelat, checkNum, typeNameMeta } from './libutil.js';
-import { MatchState, doMatch, getCapture, captureCount, hasSpecials } from './lstrpat.js';
-import { tostr } from './lib_base.js';
-import { i64Of, i64ToString, u64ToHex, u64ToOct, i64IsNeg, i64Neg } from './int64.js';
+import { MatchState, doMatch, getCapture, captureCount, hasSpecials, firstLiteral } from './lstrpat.js';
+import { tostr, addressOf } from './lib_base.js';
+import { i64Of, i64ToString, u64ToString, u64ToHex, u64ToOct, i64IsNeg, i64Neg } from './int64.js';
 import { toIntegerStrict, fval } from './arith.js';
 import { strPack, strUnpack, strPackSize } from './lstrpack.js';
+import { dumpClosure } from './ldump.js';
 
 const MAXSTR = 0x7fffffff;
+
+// Characters of a format spec before its conversion letter (PUC's L_FMTFLAGSF + digits + '.')
+const FMT_SPEC_CHARS = '-+ #0123456789.';
+// Flags each conversion accepts (PUC's L_FMTFLAGSx)
+const FMT_FLAGS_FLOAT = '-+ #0';
+const FMT_FLAGS_HEX = '-#0';
+const FMT_FLAGS_INT = '-+ 0';
+const FMT_FLAGS_UNSIGNED = '-0';
+const FMT_FLAGS_CHAR = '-';
+
+function skip2Digits(form: string, k: number): number {
+  if (form.charCodeAt(k) >= 48 && form.charCodeAt(k) <= 57) {
+    k++;
+    if (form.charCodeAt(k) >= 48 && form.charCodeAt(k) <= 57) k++;
+  }
+  return k;
+}
+
+// PUC's checkformat: only the given flags, a width of at most 2 digits not starting with '0',
+// and (when allowed) a precision of at most 2 digits.
+function checkFormatSpec(L: LuaState, form: string, flags: string, precisionAllowed: boolean): void {
+  let k = 1;
+  while (k < form.length && flags.indexOf(form.charAt(k)) >= 0) k++;
+  if (form.charCodeAt(k) !== 48) {
+    k = skip2Digits(form, k);
+    if (form.charCodeAt(k) === 46 && precisionAllowed) k = skip2Digits(form, k + 1);
+  }
+  const c = form.charCodeAt(k) | 32;
+  if (!(c >= 97 && c <= 122)) throw libError(L, "invalid conversion specification: '" + form + "'");
+}
 
 export function setupStringMeta(L: LuaState): void {
   const mt = new LuaTable();
@@ -135,8 +166,13 @@ function strFindAux(L: LuaState, R: LuaValue[], b: number, n: number, find: bool
   let pstart = 0;
   const anchor = p.charCodeAt(0) === 94;
   if (anchor) pstart = 1;
+  const first = anchor ? '' : literalChar(p, pstart);
   let s1 = i0 - 1;
   do {
+    if (first !== '') {
+      s1 = s.indexOf(first, s1);
+      if (s1 < 0) break;
+    }
     ms.reset();
     const e = doMatch(ms, s1, pstart);
     if (e !== -1) {
@@ -160,6 +196,12 @@ function strFindAux(L: LuaState, R: LuaValue[], b: number, n: number, find: bool
   return 1;
 }
 
+/** firstLiteral as a one-character string ('' for none), for indexOf. */
+function literalChar(p: string, p0: number): string {
+  const c = firstLiteral(p, p0);
+  return c < 0 ? '' : String.fromCharCode(c);
+}
+
 export function s_find(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   return strFindAux(L, R, b, n, true);
 }
@@ -174,7 +216,8 @@ export function s_gmatch(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
   const ls = s.length;
   let init = posRelat(optInt(L, R, b, n, 2, 'gmatch', 1), ls);
   if (init < 1) init = 1;
-  if (init > ls + 1) init = ls + 1;
+  // past the end (not at it) there is nothing to match, not even the empty string
+  if (init > ls + 1) init = ls + 2;
   const data: LuaValue[] = [s, p, init - 1, -1];
   R[b - 1] = new LuaBuiltin((L.builtins.get('(gmatch_iter)') as LuaBuiltin).id, 'gmatch_iter', null, data);
   return 1;
@@ -187,7 +230,15 @@ export function s_gmatch_iter(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: numb
   let src = d[2] as number;
   const last = d[3] as number;
   const ms = new MatchState(L, s, p);
+  const first = literalChar(p, 0);
   for (; src <= s.length; src++) {
+    if (first !== '') {
+      src = s.indexOf(first, src);
+      if (src < 0) {
+        src = s.length + 1;
+        break;
+      }
+    }
     ms.reset();
     const e = doMatch(ms, src, 0);
     if (e !== -1 && e !== last) {
@@ -273,25 +324,32 @@ export function s_gsub(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   let pstart = 0;
   if (anchor) pstart = 1;
   const ms = new MatchState(L, src, p);
+  const first = anchor ? '' : literalChar(p, pstart);
   const parts: string[] = [];
   let s = 0;
+  // src[copied..s) is unmatched text not yet in parts
+  let copied = 0;
   let lastMatch = -1;
   let count = 0;
   while (count < maxN) {
+    if (first !== '') {
+      s = src.indexOf(first, s);
+      if (s < 0) break;
+    }
     ms.reset();
     const e = doMatch(ms, s, pstart);
     if (e !== -1 && e !== lastMatch) {
       count++;
+      if (s > copied) parts.push(src.substring(copied, s));
       addValue(L, ms, parts, s, e, replv);
       s = e;
+      copied = e;
       lastMatch = e;
-    } else if (s < src.length) {
-      parts.push(src.charAt(s));
-      s++;
-    } else break;
+    } else if (s < src.length) s++;
+    else break;
     if (anchor) break;
   }
-  if (s < src.length) parts.push(src.substring(s));
+  if (copied < src.length) parts.push(src.substring(copied));
   R[b - 1] = parts.join('');
   R[b] = count;
   p = '';
@@ -371,42 +429,75 @@ function BigIntFreeDigits(x: number): string {
   return (neg ? '-' : '') + out;
 }
 
-function fmtHexFloat(x: number, upper: boolean, prec: number): string {
+// '%a' like glibc: the 52 mantissa bits as 13 hex digits after a leading 1 (0 for
+// subnormals, which keep exponent -1022); a precision rounds half to even and a carry
+// may turn the leading digit into 2.
+function fmtHexFloat(x: number, upper: boolean, prec: number, alt: boolean): string {
   let s: string;
   if (x !== x) s = 'nan';
   else if (x === Infinity) s = 'inf';
   else if (x === -Infinity) s = '-inf';
   else {
-    const neg = x < 0 || (x === 0 && 1 / x < 0);
-    let v = Math.abs(x);
-    if (v === 0) s = '0x0p+0';
-    else {
-      let e = 0;
-      while (v >= 2) {
-        v /= 2;
-        e++;
+    const bits = new DataView(new ArrayBuffer(8));
+    bits.setFloat64(0, x);
+    const hi = bits.getUint32(0);
+    const lo = bits.getUint32(4);
+    const neg = hi >>> 31 !== 0;
+    const biased = (hi >>> 20) & 0x7ff;
+    let lead = biased === 0 ? 0 : 1;
+    const isZero = biased === 0 && (hi & 0xfffff) === 0 && lo === 0;
+    const exp = isZero ? 0 : biased === 0 ? -1022 : biased - 1023;
+    let digits = (hi & 0xfffff).toString(16).padStart(5, '0') + lo.toString(16).padStart(8, '0');
+    if (prec < 0) {
+      let k = digits.length;
+      while (k > 0 && digits.charCodeAt(k - 1) === 48) k--;
+      digits = digits.substring(0, k);
+    } else if (prec < digits.length) {
+      const first = parseInt(digits.charAt(prec), 16);
+      let restNonZero = false;
+      for (let i = prec + 1; i < digits.length; i++) if (digits.charCodeAt(i) !== 48) restNonZero = true;
+      const lastKept = prec === 0 ? lead : parseInt(digits.charAt(prec - 1), 16);
+      const roundUp = first > 8 || (first === 8 && (restNonZero || (lastKept & 1) === 1));
+      const kept: number[] = [];
+      for (let i = 0; i < prec; i++) kept.push(parseInt(digits.charAt(i), 16));
+      if (roundUp) {
+        let i = prec - 1;
+        while (i >= 0 && kept[i] === 15) {
+          kept[i] = 0;
+          i--;
+        }
+        if (i >= 0) kept[i]++;
+        else lead++;
       }
-      while (v < 1) {
-        v *= 2;
-        e--;
-      }
-      let mant = '';
-      let frac = v - 1;
-      for (let i = 0; i < 13 && frac > 0; i++) {
-        frac *= 16;
-        const d = Math.floor(frac);
-        mant += d.toString(16);
-        frac -= d;
-      }
-      if (prec >= 0) {
-        while (mant.length < prec) mant += '0';
-        mant = mant.substring(0, prec);
-      }
-      s = '0x1' + (mant.length > 0 ? '.' + mant : '') + 'p' + (e >= 0 ? '+' : '') + e;
+      digits = '';
+      for (let i = 0; i < prec; i++) digits += kept[i].toString(16);
+    } else {
+      while (digits.length < prec) digits += '0';
     }
-    if (neg) s = '-' + s;
+    s = (neg ? '-' : '') + '0x' + lead + (digits.length > 0 || alt ? '.' : '') + digits + 'p' + (exp >= 0 ? '+' : '') + exp;
   }
   return upper ? s.toUpperCase() : s;
+}
+
+// Strings up to this length are interned by PUC Lua (LUAI_MAXSHORTLEN)
+const MAX_SHORT_STRING = 40;
+
+// '%p': what lua_topointer gives. Numbers, booleans and nil have no address. JS strings
+// have no identity: equal short strings share an address (as PUC interns them), made
+// from their content; each long string gets a fresh one, as if it were a new object.
+function pointerOf(L: LuaState, v: LuaValue): string {
+  if (v === null || v === true || v === false || typeof v === 'number') return '(null)';
+  if (v instanceof LInt || v instanceof LFloat) return '(null)';
+  if (typeof v === 'string') {
+    if (v.length > MAX_SHORT_STRING) {
+      L.nextAddr++;
+      return '0x' + (0x555555550000 + L.nextAddr * 0x40).toString(16);
+    }
+    let h = v.length;
+    for (let i = 0; i < v.length; i++) h = (Math.imul(h, 31) + v.charCodeAt(i)) | 0;
+    return '0x' + (0x7f0000000000 + (h >>> 0) * 0x10).toString(16);
+  }
+  return addressOf(L, v);
 }
 
 function quoteString(s: string): string {
@@ -416,11 +507,7 @@ function quoteString(s: string): string {
     if (c === 34) out += '\\"';
     else if (c === 92) out += '\\\\';
     else if (c === 10) out += '\\\n';
-    else if (c === 13) out += '\\r';
-    else if (c === 0) {
-      const nx = s.charCodeAt(i + 1);
-      out += nx >= 48 && nx <= 57 ? '\\000' : '\\0';
-    } else if (c < 32 || c === 127) {
+    else if (c < 32 || c === 127) {
       const nx = s.charCodeAt(i + 1);
       if (nx >= 48 && nx <= 57) {
         let d = '' + c;
@@ -453,61 +540,74 @@ export function s_format(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
       i++;
       continue;
     }
-    // flags
+    // Like PUC's getformat: the spec spans flags, digits and '.', plus one conversion char;
+    // each conversion then checks which flags and how many digits it accepts.
+    if (argi >= n) throw argError(L, argi, 'format', 'no value');
     const specStart = i;
+    while (i < l && FMT_SPEC_CHARS.indexOf(fmt.charAt(i)) >= 0) i++;
+    if (i - specStart + 1 >= 22) throw libError(L, 'invalid format (too long)');
+    const conv = fmt.charAt(i);
+    i++;
+    if (i === specStart + 1 && conv === 'd') {
+      // plain %d of a raw integer: no flags to parse or check
+      const v = R[b + argi];
+      if (typeof v === 'number' && Number.isInteger(v)) {
+        parts.push('' + v);
+        argi++;
+        continue;
+      }
+    }
+    const form = '%' + fmt.substring(specStart, i);
     let left = false;
     let plus = false;
     let space = false;
     let alt = false;
     let zero = false;
+    let k = 1;
     for (;;) {
-      const fc = fmt.charCodeAt(i);
+      const fc = form.charCodeAt(k);
       if (fc === 45) left = true;
       else if (fc === 43) plus = true;
       else if (fc === 32) space = true;
       else if (fc === 35) alt = true;
       else if (fc === 48) zero = true;
       else break;
-      i++;
+      k++;
     }
     let width = 0;
-    let wd = 0;
-    while (fmt.charCodeAt(i) >= 48 && fmt.charCodeAt(i) <= 57) {
-      width = width * 10 + (fmt.charCodeAt(i) - 48);
-      i++;
-      wd++;
+    while (form.charCodeAt(k) >= 48 && form.charCodeAt(k) <= 57) {
+      width = width * 10 + (form.charCodeAt(k) - 48);
+      k++;
     }
     let prec = -1;
-    let pd = 0;
-    if (fmt.charCodeAt(i) === 46) {
-      i++;
+    if (form.charCodeAt(k) === 46) {
+      k++;
       prec = 0;
-      while (fmt.charCodeAt(i) >= 48 && fmt.charCodeAt(i) <= 57) {
-        prec = prec * 10 + (fmt.charCodeAt(i) - 48);
-        i++;
-        pd++;
+      while (form.charCodeAt(k) >= 48 && form.charCodeAt(k) <= 57) {
+        prec = prec * 10 + (form.charCodeAt(k) - 48);
+        k++;
       }
-    }
-    const conv = fmt.charAt(i);
-    i++;
-    if (wd > 2 || pd > 2 || i - specStart > 22) {
-      throw libError(L, "invalid conversion '%" + fmt.substring(specStart, i) + "' to 'format'");
-    }
-    if (argi >= n && conv !== '') {
-      throw argError(L, argi, 'format', 'no value');
     }
     let out: string;
     switch (conv) {
       case 'd':
-      case 'i': {
+      case 'i':
+      case 'u': {
+        checkFormatSpec(L, form, conv === 'u' ? FMT_FLAGS_UNSIGNED : FMT_FLAGS_INT, true);
         const v = checkIntV(L, R, b, n, argi, 'format');
         argi++;
-        let s = typeof v === 'number' ? '' + Math.abs(v) : i64ToString(i64Of(v).hi, i64Of(v).lo);
+        let s: string;
         let neg = false;
-        if (typeof v === 'number') neg = v < 0;
-        else if (s.charCodeAt(0) === 45) {
-          neg = true;
-          s = s.substring(1);
+        if (conv === 'u') s = u64ToString(i64Of(v).hi, i64Of(v).lo);
+        else if (typeof v === 'number') {
+          s = '' + Math.abs(v);
+          neg = v < 0;
+        } else {
+          s = i64ToString(i64Of(v).hi, i64Of(v).lo);
+          if (s.charCodeAt(0) === 45) {
+            neg = true;
+            s = s.substring(1);
+          }
         }
         if (prec >= 0) {
           while (s.length < prec) s = '0' + s;
@@ -517,21 +617,24 @@ export function s_format(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
         out = padStr(s, width, left, zero && prec < 0);
         break;
       }
-      case 'u': {
-        const v = checkIntV(L, R, b, n, argi, 'format');
-        argi++;
-        out = padStr(typeof v === 'number' ? '' + v : i64ToString(i64Of(v).hi, i64Of(v).lo), width, left, zero);
-        break;
-      }
       case 'c': {
+        checkFormatSpec(L, form, FMT_FLAGS_CHAR, false);
         const v = checkInt(L, R, b, n, argi, 'format');
         argi++;
         out = padStr(String.fromCharCode(v & 255), width, left, false);
         break;
       }
+      case 'p': {
+        checkFormatSpec(L, form, FMT_FLAGS_CHAR, false);
+        const v = R[b + argi];
+        argi++;
+        out = padStr(pointerOf(L, v), width, left, false);
+        break;
+      }
       case 'x':
       case 'X':
       case 'o': {
+        checkFormatSpec(L, form, FMT_FLAGS_HEX, true);
         const v = checkIntV(L, R, b, n, argi, 'format');
         argi++;
         const p = i64Of(v);
@@ -545,11 +648,11 @@ export function s_format(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
       case 'e':
       case 'E':
       case 'f':
-      case 'F':
       case 'g':
       case 'G':
       case 'a':
       case 'A': {
+        checkFormatSpec(L, form, FMT_FLAGS_FLOAT, true);
         const x = fval(checkNum(L, R, b, n, argi, 'format'));
         argi++;
         let s: string;
@@ -557,35 +660,43 @@ export function s_format(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
         if (x !== x || x === Infinity || x === -Infinity) {
           s = x !== x ? (conv === 'a' || conv === 'A' ? 'nan' : '-nan') : x > 0 ? 'inf' : '-inf';
           if (x !== x && (conv === 'a' || conv === 'A')) s = '-nan';
-          if (conv === 'E' || conv === 'F' || conv === 'G' || conv === 'A') s = s.toUpperCase();
+          if (conv === 'E' || conv === 'G' || conv === 'A') s = s.toUpperCase();
           if (s.charCodeAt(0) !== 45 && (plus || space)) s = (plus ? '+' : ' ') + s;
           out = padStr(s, width, left, false);
           break;
         }
         if (conv === 'e' || conv === 'E') s = fmtExp(x, p, conv === 'E');
-        else if (conv === 'f' || conv === 'F') s = fmtFixed(x, p);
+        else if (conv === 'f') s = fmtFixed(x, p);
         else if (conv === 'g' || conv === 'G') {
           s = fmtG(x, p, alt);
           if (conv === 'G') s = s.toUpperCase();
-        } else s = fmtHexFloat(x, conv === 'A', prec);
+        } else s = fmtHexFloat(x, conv === 'A', prec, alt);
         if (alt && p === 0 && (conv === 'f' || conv === 'e') && s.indexOf('.') < 0) {
           const ep = s.indexOf('e');
           s = ep < 0 ? s + '.' : s.substring(0, ep) + '.' + s.substring(ep);
         }
-        if (s.charCodeAt(0) !== 45 && (plus || space)) s = (plus ? '+' : ' ') + s;
+        // -0 keeps its sign, which then stands where '+' or ' ' would.
         if (x === 0 && 1 / x < 0 && s.charCodeAt(0) !== 45) s = '-' + s;
+        if (s.charCodeAt(0) !== 45 && (plus || space)) s = (plus ? '+' : ' ') + s;
         out = padStr(s, width, left, zero);
         break;
       }
       case 's': {
         const v = R[b + argi];
         argi++;
-        let s = tostr(L, v);
-        if (prec >= 0) s = s.substring(0, prec);
-        out = padStr(s, width, left, false);
+        const s = tostr(L, v);
+        if (form.length === 2) out = s;
+        else {
+          if (s.indexOf('\0') >= 0) throw argError(L, argi - 1, 'format', 'string contains zeros');
+          checkFormatSpec(L, form, FMT_FLAGS_CHAR, true);
+          // PUC adds long strings whole when there is no precision
+          if (prec < 0 && s.length >= 100) out = s;
+          else out = padStr(prec >= 0 ? s.substring(0, prec) : s, width, left, false);
+        }
         break;
       }
       case 'q': {
+        if (form.length > 2) throw libError(L, "specifier '%q' cannot have modifiers");
         const v = R[b + argi];
         argi++;
         if (typeof v === 'string') out = quoteString(v);
@@ -597,15 +708,13 @@ export function s_format(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
           if (x === Infinity) out = '1e9999';
           else if (x === -Infinity) out = '-1e9999';
           else if (x !== x) out = '(0/0)';
-          else if (x === Math.floor(x)) out = fmtHexFloat(x, false, -1);
-          else out = fmtHexFloat(x, false, -1);
+          else out = fmtHexFloat(x, false, -1, false);
         } else if (v === null || v === true || v === false) out = tostr(L, v);
         else throw argError(L, argi - 1, 'format', 'value has no literal form');
-        if (width > 0 || prec >= 0) throw libError(L, "specifier '%q' cannot have modifiers");
         break;
       }
       default:
-        throw libError(L, "invalid conversion '%" + fmt.substring(specStart, i) + "' to 'format'");
+        throw libError(L, "invalid conversion '" + form + "' to 'format'");
     }
     parts.push(out);
   }
@@ -621,6 +730,15 @@ export function s_unpack(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
 }
 export function s_packsize(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   return strPackSize(L, R, b, n);
+}
+
+export function s_dump(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const fn = arg(R, b, n, 0);
+  if (!(fn instanceof LuaFunction)) throw typeError(L, R, b, n, 0, 'dump', 'function');
+  if (!(fn instanceof LuaClosure)) throw libError(L, 'unable to dump given function');
+  const strip = arg(R, b, n, 1);
+  R[b - 1] = dumpClosure(fn, strip !== null && strip !== false);
+  return 1;
 }
 
 export { typeNameMeta, toIntegerStrict, i64IsNeg, i64Neg };

@@ -2,36 +2,54 @@
 // through indexValue/setIndexValue/lenValue like lua_geti/lua_seti.
 
 import { LuaTable } from './table.js';
-import { LuaBuiltin, LuaError, LuaFunction, numberToString } from './value.js';
+import { LuaBuiltin, LuaError, LuaFunction, LInt, numberToString, MAX_SAFE } from './value.js';
 import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { callValue, indexValue, setIndexValue, lenValue, lessThan, truthy } from './interp.js';
-import { argError, typeError, arg, checkInt, checkTable, optInt, optStr, typeNameMeta } from './libutil.js';
+import { argError, typeError, arg, checkInt, checkIntV, checkTable, optInt, optStr, typeNameMeta } from './libutil.js';
+import { intArith, isIntVal, numLt, numLe, toIntegerStrict } from './arith.js';
+import { B_ADD, B_SUB } from './ast.js';
 import { toDouble, typeName } from './value.js';
 
-function lenOf(L: LuaState, t: LuaTable): number {
+const MAX_INTEGER = new LInt(0x7fffffff, -1);
+
+/** The length as an exact Lua integer (a __len result may be a big integer). */
+function lenOfV(L: LuaState, t: LuaTable): LuaValue {
   if (t.metatable === null) return t.length();
   const v = lenValue(L, t);
-  if (typeof v !== 'number' || !Number.isInteger(v)) {
-    if (v !== null && typeof v === 'object' && numberToString(v) !== null) return toDouble(v);
-    throw libError(L, 'object length is not an integer');
-  }
-  return v;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  const iv = toIntegerStrict(v);
+  if (iv === null) throw libError(L, 'object length is not an integer');
+  return iv;
 }
 
-function geti(L: LuaState, t: LuaTable, i: number): LuaValue {
-  if (t.metatable === null) return t.getInt(i);
+function lenOf(L: LuaState, t: LuaTable): number {
+  const v = lenOfV(L, t);
+  return typeof v === 'number' ? v : toDouble(v);
+}
+
+function geti(L: LuaState, t: LuaTable, i: LuaValue): LuaValue {
+  if (t.metatable === null) return typeof i === 'number' ? t.getInt(i) : t.get(i);
   return indexValue(L, t, i);
 }
 
-function seti(L: LuaState, t: LuaTable, i: number, v: LuaValue): void {
-  if (t.metatable === null) t.setInt(i, v);
+function seti(L: LuaState, t: LuaTable, i: LuaValue, v: LuaValue): void {
+  if (t.metatable === null) {
+    if (typeof i === 'number') t.setInt(i, v);
+    else t.set(i, v);
+  }
   else setIndexValue(L, t, i, v);
 }
 
 export function t_insert(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const t = checkTable(L, R, b, n, 0, 'insert');
-  const e = lenOf(L, t) + 1;
+  const len = lenOfV(L, t);
+  if (typeof len !== 'number' && n === 2) {
+    // maxinteger + 1 wraps around, as in C
+    seti(L, t, intArith(B_ADD, len, 1), R[b + 1]);
+    return 0;
+  }
+  const e = (typeof len === 'number' ? len : toDouble(len)) + 1;
   if (n === 2) {
     seti(L, t, e, R[b + 1]);
     return 0;
@@ -53,10 +71,10 @@ export function t_remove(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
   const t = checkTable(L, R, b, n, 0, 'remove');
   const size = lenOf(L, t);
   let pos = size;
-  if (n > 1) {
+  if (n > 1 && R[b + 1] !== null) {
     pos = checkInt(L, R, b, n, 1, 'remove');
     if (pos !== size && (pos < 1 || pos > size + 1)) {
-      if (!(size === 0 && pos === 0)) throw argError(L, 1, 'remove', 'position out of bounds');
+      if (!(size === 0 && pos === 0)) throw argError(L, 0, 'remove', 'position out of bounds'); // PUC 5.4.4 says #1
     }
   }
   if (t.metatable === null && size === t.arr.length && pos >= 1 && pos <= size) {
@@ -70,7 +88,7 @@ export function t_remove(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
   }
   const v = geti(L, t, pos);
   for (; pos < size; pos++) seti(L, t, pos, geti(L, t, pos + 1));
-  if (pos <= size || n < 2 || pos === size) seti(L, t, pos, null);
+  seti(L, t, pos, null);
   R[b - 1] = v;
   return 1;
 }
@@ -78,19 +96,25 @@ export function t_remove(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
 export function t_concat(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const t = checkTable(L, R, b, n, 0, 'concat');
   const sep = optStr(L, R, b, n, 1, 'concat', '');
-  const i = optInt(L, R, b, n, 2, 'concat', 1);
-  const j = n > 3 && R[b + 3] !== null ? checkInt(L, R, b, n, 3, 'concat') : lenOf(L, t);
+  // Exact 64-bit indices: concat(t, sep, maxinteger, maxinteger) is legal.
+  const i: LuaValue = n > 2 && R[b + 2] !== null ? checkIntV(L, R, b, n, 2, 'concat') : 1;
+  const j: LuaValue = n > 3 && R[b + 3] !== null ? checkIntV(L, R, b, n, 3, 'concat') : lenOf(L, t);
   const parts: string[] = [];
-  for (let k = i; k <= j; k++) {
-    const v = geti(L, t, k);
+  let k = i;
+  // stop at j without computing j + 1, which could wrap around
+  while (!numLt(j, k)) {
+    const v = t.metatable === null ? t.get(k) : indexValue(L, t, k);
     if (typeof v === 'string') parts.push(v);
     else {
       const s = numberToString(v);
       if (s === null) {
-        throw libError(L, 'invalid value (' + typeName(v) + ') at index ' + k + " in table for 'concat'");
+        const where = numberToString(k) as string;
+        throw libError(L, 'invalid value (' + typeName(v) + ') at index ' + where + " in table for 'concat'");
       }
       parts.push(s);
     }
+    if (!numLt(k, j)) break;
+    k = typeof k === 'number' && k < MAX_SAFE ? k + 1 : intArith(B_ADD, k, 1);
   }
   R[b - 1] = parts.join(sep);
   return 1;
@@ -98,23 +122,23 @@ export function t_concat(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
 
 export function t_unpack(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const t = arg(R, b, n, 0);
-  const i = optInt(L, R, b, n, 1, 'unpack', 1);
-  let j: number;
-  if (n > 2 && R[b + 2] !== null) j = checkInt(L, R, b, n, 2, 'unpack');
-  else {
-    if (t instanceof LuaTable) j = lenOf(L, t);
-    else j = toDouble(lenValue(L, t));
+  // Exact 64-bit indices: unpack(t, maxinteger - 1, maxinteger) is legal.
+  const i: LuaValue = n > 1 && R[b + 1] !== null ? checkIntV(L, R, b, n, 1, 'unpack') : 1;
+  let j: LuaValue;
+  if (n > 2 && R[b + 2] !== null) j = checkIntV(L, R, b, n, 2, 'unpack');
+  else j = t instanceof LuaTable ? lenOf(L, t) : lenValue(L, t);
+  if (!isIntVal(j)) throw libError(L, 'object length is not an integer');
+  if (numLt(j, i)) return 0;
+  const span = intArith(B_SUB, j, i); // j - i, wrapping: negative when it exceeds maxinteger
+  // PUC's limit is its stack size (LUAI_MAXSTACK = 1e6) less the slots in use
+  if (typeof span !== 'number' || span < 0 || span >= 1e6 - 50) throw libError(L, 'too many results to unpack');
+  const cnt = span + 1;
+  const vals: LuaValue[] = [];
+  for (let k = 0; k < cnt; k++) {
+    const key = typeof i === 'number' && i + k <= MAX_SAFE ? i + k : intArith(B_ADD, i, k);
+    vals.push(t instanceof LuaTable && t.metatable === null ? t.get(key) : indexValue(L, t, key));
   }
-  if (i > j) return 0;
-  const cnt = j - i + 1;
-  if (cnt >= 1e7 || !Number.isFinite(cnt)) throw libError(L, 'too many results to unpack');
-  if (t instanceof LuaTable && t.metatable === null) {
-    for (let k = 0; k < cnt; k++) R[b - 1 + k] = t.getInt(i + k);
-  } else {
-    const vals: LuaValue[] = [];
-    for (let k = 0; k < cnt; k++) vals.push(indexValue(L, t, i + k));
-    for (let k = 0; k < cnt; k++) R[b - 1 + k] = vals[k];
-  }
+  for (let k = 0; k < cnt; k++) R[b - 1 + k] = vals[k];
   return cnt;
 }
 
@@ -131,12 +155,21 @@ export function t_pack(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
 }
 
 export function t_move(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
+  const fsV = checkIntV(L, R, b, n, 1, 'move');
+  const eV = checkIntV(L, R, b, n, 2, 'move');
+  const tpV = checkIntV(L, R, b, n, 3, 'move');
   const a1 = checkTable(L, R, b, n, 0, 'move');
-  const fs = checkInt(L, R, b, n, 1, 'move');
-  const e = checkInt(L, R, b, n, 2, 'move');
-  const tp = checkInt(L, R, b, n, 3, 'move');
   let a2 = a1;
   if (n > 4 && R[b + 4] !== null) a2 = checkTable(L, R, b, n, 4, 'move');
+  if (typeof fsV !== 'number' || typeof eV !== 'number' || typeof tpV !== 'number' ||
+      Math.abs(tpV) + Math.abs(eV - fsV) >= MAX_SAFE) {
+    moveExact(L, a1, a2, fsV, eV, tpV);
+    R[b - 1] = a2;
+    return 1;
+  }
+  const fs = fsV;
+  const e = eV;
+  const tp = tpV;
   if (e >= fs) {
     if (!(fs > 0 || e < Number.MAX_SAFE_INTEGER + fs)) throw argError(L, 2, 'move', 'too many elements to move');
     if (tp > e || tp <= fs || a1 !== a2) {
@@ -147,6 +180,23 @@ export function t_move(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: 
   }
   R[b - 1] = a2;
   return 1;
+}
+
+/** table.move with indices near the 64-bit limits: exact integer arithmetic, as ltablib.c. */
+function moveExact(L: LuaState, a1: LuaTable, a2: LuaTable, fs: LuaValue, e: LuaValue, tp: LuaValue): void {
+  if (numLt(e, fs)) return;
+  if (!(numLt(0, fs) || numLt(e, intArith(B_ADD, MAX_INTEGER, fs)))) throw argError(L, 2, 'move', 'too many elements to move');
+  const count = intArith(B_ADD, intArith(B_SUB, e, fs), 1);
+  if (numLt(intArith(B_ADD, intArith(B_SUB, MAX_INTEGER, count), 1), tp)) throw argError(L, 3, 'move', 'destination wrap around');
+  const forward = numLt(e, tp) || !numLt(fs, tp) || a1 !== a2;
+  // count - 1 is at most maxinteger, so the counter never overflows
+  const last = intArith(B_SUB, count, 1);
+  let i: LuaValue = forward ? 0 : last;
+  while (forward ? numLe(i, last) : numLe(0, i)) {
+    const v = geti(L, a1, intArith(B_ADD, fs, i));
+    seti(L, a2, intArith(B_ADD, tp, i), v);
+    i = intArith(forward ? B_ADD : B_SUB, i, 1);
+  }
 }
 
 // ---- sort: a port of ltablib.c's auxsort so that results (including the order of

@@ -1,6 +1,6 @@
 // The utf8 library (Lua 5.4 semantics, strict by default, `lax` accepts up to 2^31).
 
-import { LuaBuiltin } from './value.js';
+import { LuaBuiltin, LInt } from './value.js';
 import type { LuaValue } from './value.js';
 import { LuaState, libError } from './state.js';
 import { argError, checkInt, checkStr, optInt, posRelat, arg } from './libutil.js';
@@ -131,7 +131,6 @@ export function u_offset(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n
 export function u_codes(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
   const s = checkStr(L, R, b, n, 0, 'codes');
   const lax = n > 1 && R[b + 1] !== null && R[b + 1] !== false;
-  if (iscont(s, 0)) throw libError(L, 'invalid UTF-8 code');
   R[b - 1] = new LuaBuiltin((L.builtins.get('(utf8_codes_iter)') as LuaBuiltin).id, 'codes_iter', null, lax ? [true] : [false]);
   R[b] = s;
   R[b + 1] = 0;
@@ -139,19 +138,19 @@ export function u_codes(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n:
 }
 
 export function u_codes_iter(L: LuaState, f: LuaBuiltin, R: LuaValue[], b: number, n: number): number {
-  const s = arg(R, b, n, 0) as string;
+  const s = checkStr(L, R, b, n, 0, 'codes');
   const lax = (f.data as LuaValue[])[0] === true;
-  let i = arg(R, b, n, 1) as number;
-  // skip continuation bytes of the current char
-  if (i > 0) {
-    while (iscont(s, i)) i++;
+  // PUC reads the control as an unsigned integer (lua_tointeger, 0 when not one), so
+  // negative and huge positions are past the end.
+  const ctl = arg(R, b, n, 1);
+  let i = typeof ctl === 'number' && Number.isInteger(ctl) ? ctl : ctl instanceof LInt ? -1 : 0;
+  if (i < 0) return 0;
+  if (i < s.length) {
+    while (iscont(s, i)) i++; // skip continuation bytes of the current char
   }
-  if (i >= s.length) {
-    R[b - 1] = null;
-    return 1;
-  }
+  if (i >= s.length) return 0;
   const d = decode(s, i, !lax);
-  if (d === null || iscont(s, d[1])) throw libError(L, 'invalid UTF-8 code');
+  if (d === null) throw libError(L, 'invalid UTF-8 code');
   R[b - 1] = i + 1;
   R[b] = d[0];
   return 2;

@@ -17,16 +17,13 @@ export class MatchState {
   readonly pat: string;
   level: number = 0;
   matchdepth: number = MAXCCALLS;
+  /** Captures 0..level-1 (grown on demand: most patterns have few). */
   readonly capStart: number[] = [];
   readonly capLen: number[] = [];
   constructor(L: LuaState, src: string, pat: string) {
     this.L = L;
     this.src = src;
     this.pat = pat;
-    for (let i = 0; i < MAXCAPTURES; i++) {
-      this.capStart.push(0);
-      this.capLen.push(0);
-    }
   }
   reset(): void {
     this.level = 0;
@@ -87,6 +84,7 @@ function matchClass(c: number, cl: number): boolean {
     case 117: res = c >= 65 && c <= 90; break;
     case 119: res = isalpha(c) || isdigit(c); break;
     case 120: res = isdigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70); break;
+    case 122: res = c === 0; break; // %z, deprecated but still accepted by PUC
     default: return cl === c;
   }
   if (cl >= 65 && cl <= 90) return !res;
@@ -167,8 +165,13 @@ function minExpand(ms: MatchState, s0: number, p: number, ep: number): number {
 function startCapture(ms: MatchState, s: number, p: number, what: number): number {
   const level = ms.level;
   if (level >= MAXCAPTURES) throw err(ms, 'too many captures');
-  ms.capStart[level] = s;
-  ms.capLen[level] = what;
+  if (level === ms.capStart.length) {
+    ms.capStart.push(s);
+    ms.capLen.push(what);
+  } else {
+    ms.capStart[level] = s;
+    ms.capLen[level] = what;
+  }
   ms.level = level + 1;
   const res = doMatch(ms, s, p);
   if (res === -1) ms.level--;
@@ -300,4 +303,16 @@ export function captureCount(ms: MatchState, s: number): number {
 export function hasSpecials(p: string): boolean {
   for (let i = 0; i < p.length; i++) if (SPECIALS.indexOf(p.charAt(i)) >= 0) return true;
   return false;
+}
+
+/**
+ * The character every match of the pattern from p0 starts with, or -1 when there is
+ * none (a class, a capture, an optional first item). Callers skip to its next
+ * occurrence instead of trying a match at every position.
+ */
+export function firstLiteral(pat: string, p0: number): number {
+  if (p0 >= pat.length || SPECIALS.indexOf(pat.charAt(p0)) >= 0) return -1;
+  const q = pat.charCodeAt(p0 + 1);
+  if (q === 42 || q === 63 || q === 45) return -1; // '*', '?', '-': may match nothing
+  return pat.charCodeAt(p0);
 }

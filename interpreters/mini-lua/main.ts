@@ -6,11 +6,12 @@ import { LuaError, LuaClosure } from './value.js';
 import type { LuaValue } from './value.js';
 import { openLibs, compileLua, tostr } from './lib_base.js';
 import { callValue, toLuaError, getMetatable } from './interp.js';
-import { LuaSyntaxError } from './lexer.js';
+import { LuaSyntaxError, skipFileHeader } from './lexer.js';
 import { writeErr, writeOut, textToBytes, flushStdout } from './host_extra.host.js';
 import { typeName } from './value.js';
 import { LuaFile, flushFile } from './lib_os.js';
 import { LuaTable } from './table.js';
+import { tracebackLines } from './lib_debug.js';
 
 /** The message lua.c prints for an uncaught error object. */
 function errorText(L: LuaState, v: LuaValue): string {
@@ -84,7 +85,7 @@ function repl(): number {
     } catch (e) {
       if (e instanceof ExitSignal) return e.code;
       const err = toLuaError(L, e);
-      writeErr(errorText(L, err.value) + '\nstack traceback:\n\t[C]: in ?\n');
+      writeErr(errorText(L, err.value) + '\nstack traceback:' + tracebackLines(L, err.frame) + '\n');
     }
   }
 }
@@ -108,7 +109,7 @@ export function main(argv: readonly string[]): number {
   }
   let cl: LuaClosure;
   try {
-    cl = compileLua(L, src, '@' + script, L.globals);
+    cl = compileLua(L, skipFileHeader(src), '@' + script, L.globals);
   } catch (e) {
     if (e instanceof LuaSyntaxError) {
       writeErr('lua: ' + e.msg + '\n');
@@ -124,7 +125,7 @@ export function main(argv: readonly string[]): number {
     flushFiles(L);
     if (e instanceof ExitSignal) return e.code;
     const err: LuaError = toLuaError(L, e);
-    writeErr('lua: ' + errorText(L, err.value) + '\nstack traceback:\n\t[C]: in ?\n');
+    writeErr('lua: ' + errorText(L, err.value) + '\nstack traceback:' + tracebackLines(L, err.frame) + '\n');
     return 1;
   }
   flushFiles(L);

@@ -32,6 +32,10 @@ class PFunc {
 const LEFT_PRI: number[] = [10, 10, 11, 11, 14, 11, 11, 6, 4, 5, 7, 7, 9, 3, 3, 3, 3, 3, 3, 2, 1];
 const RIGHT_PRI: number[] = [10, 10, 11, 11, 13, 11, 11, 6, 4, 5, 7, 7, 8, 3, 3, 3, 3, 3, 3, 2, 1];
 const UNARY_PRI = 12;
+// PUC's limits: LUAI_MAXCCALLS (parser nesting), MAXVARS, MAXUPVAL
+const MAX_LEVELS = 200;
+const MAX_LOCALS = 200;
+const MAX_UPVALUES = 255;
 
 export function parseChunk(src: string, chunk: string): FuncInfo {
   const p = new Parser(new Lexer(src, chunk));
@@ -41,6 +45,10 @@ export function parseChunk(src: string, chunk: string): FuncInfo {
 class Parser {
   readonly lx: Lexer;
   fs: PFunc;
+  /** The name of each compile-time constant's expression, for "assign to const variable 'x'". */
+  readonly constNames: Map<Expr, string> = new Map();
+  /** Nesting of statements and expressions (PUC counts them as C calls). */
+  level: number = 0;
   constructor(lx: Lexer) {
     this.lx = lx;
     this.fs = new PFunc(null, new FuncInfo(0, 'main chunk'));
@@ -98,6 +106,17 @@ class Parser {
     this.fs.actives.push(v);
   }
 
+  enterLevel(): void {
+    if (++this.level >= MAX_LEVELS) throw new LuaSyntaxError('C stack overflow');
+  }
+
+  /** PUC's errorlimit: "too many upvalues (limit is 255) in function at line 5". */
+  limitError(limit: number, what: string): LuaSyntaxError {
+    const line = this.fs.info.line;
+    const where = line === 0 ? 'main function' : 'function at line ' + line;
+    return this.lx.syntaxError('too many ' + what + ' (limit is ' + limit + ') in ' + where);
+  }
+
   resolve(name: string, line: number): Expr {
     const e = this.findVar(this.fs, name, line);
     if (e !== null) return e;
@@ -111,7 +130,10 @@ class Parser {
     for (let i = acts.length - 1; i >= 0; i--) {
       const v = acts[i];
       if (v.name === name) {
-        if (v.constExpr !== null) return v.constExpr;
+        if (v.constExpr !== null) {
+          this.constNames.set(v.constExpr, v.name);
+          return v.constExpr;
+        }
         return new ELocal(v, line);
       }
     }
@@ -122,6 +144,14 @@ class Parser {
     if (fs.parent === null) return null;
     const pe = this.findVar(fs.parent, name, line);
     if (pe === null) return null;
+    if (pe.kind !== E_LOCAL && pe.kind !== E_UPVAL) return pe; // compile-time constant
+    if (ups.length >= MAX_UPVALUES) {
+      const saved = this.fs;
+      this.fs = fs;
+      const err = this.limitError(MAX_UPVALUES, 'upvalues');
+      this.fs = saved;
+      throw err;
+    }
     if (pe.kind === E_LOCAL) {
       const v = (pe as ELocal).v;
       v.captured = true;
@@ -150,7 +180,9 @@ class Parser {
         stmts.push(this.retStat());
         return;
       }
+      this.enterLevel();
       const s = this.statement();
+      this.level--;
       if (s !== null) stmts.push(s);
     }
   }
@@ -276,6 +308,8 @@ class Parser {
       const names: string[] = [n1];
       while (this.testNext(44)) names.push(this.name());
       this.checkNext(T_IN);
+      // as in PUC, the loop's calls are on the line where the expression list starts
+      const exprLine = this.lx.tokLine;
       const exprs = this.exprList();
       this.checkNext(T_DO);
       const saved = this.fs.actives.length;
@@ -288,7 +322,7 @@ class Parser {
       const body = this.block();
       this.fs.actives.length = saved;
       this.checkMatch(T_END, T_FOR, line);
-      return new SGenFor(vars, exprs, body, line);
+      return new SGenFor(vars, exprs, body, exprLine);
     }
     throw this.lx.syntaxError("'=' or 'in' expected");
   }
@@ -312,6 +346,7 @@ class Parser {
       }
     }
     const f = this.funcBody(isMethod, line, fullName);
+    this.checkAssignable(target); // function x() end assigns x, which may be <const>
     const targets: Expr[] = [target];
     const exprs: Expr[] = [f];
     return new SAssign(targets, exprs, line);
@@ -334,9 +369,10 @@ class Parser {
         const a = this.name();
         if (a === 'const') attr = ATTR_CONST;
         else if (a === 'close') attr = ATTR_CLOSE;
-        else throw this.lx.syntaxError("unknown attribute '" + a + "'");
+        else throw this.lx.error("unknown attribute '" + a + "'", false); // a semantic error: no 'near'
         this.checkNext(62);
       }
+      if (this.fs.actives.length + vars.length >= MAX_LOCALS) throw this.limitError(MAX_LOCALS, 'local variables');
       vars.push(new VarInfo(n, attr));
     } while (this.testNext(44));
     let nclose = 0;
@@ -361,11 +397,18 @@ class Parser {
   exprStat(line: number): Stmt {
     const e = this.suffixedExpr();
     if (this.lx.tok === 61 || this.lx.tok === 44) {
+      // each target is checked as soon as it is parsed (the error names that line, as PUC)
+      this.checkAssignable(e);
       const targets: Expr[] = [e];
-      while (this.testNext(44)) targets.push(this.suffixedExpr());
+      while (this.testNext(44)) {
+        // PUC parses each further target one C level deeper
+        if (targets.length + this.level >= MAX_LEVELS) throw new LuaSyntaxError('C stack overflow');
+        const t = this.suffixedExpr();
+        this.checkAssignable(t);
+        targets.push(t);
+      }
       this.checkNext(61);
       const exprs = this.exprList();
-      for (let i = 0; i < targets.length; i++) this.checkAssignable(targets[i]);
       return new SAssign(targets, exprs, line);
     }
     if (e.kind !== E_CALL && e.kind !== E_METHCALL) throw this.lx.syntaxError('syntax error');
@@ -392,7 +435,8 @@ class Parser {
       return;
     }
     if (e.kind === E_NUM || e.kind === E_STR || e.kind === E_NIL || e.kind === E_TRUE || e.kind === E_FALSE) {
-      throw new LuaSyntaxError(this.lx.chunk + ':' + this.lx.tokLine + ': attempt to assign to const variable');
+      const name = this.constNames.has(e) ? " '" + this.constNames.get(e) + "'" : '';
+      throw new LuaSyntaxError(this.lx.chunk + ':' + this.lx.tokLine + ': attempt to assign to const variable' + name);
     }
     throw this.lx.syntaxError('syntax error');
   }
@@ -448,6 +492,7 @@ class Parser {
   }
 
   subExpr(limit: number): Expr {
+    this.enterLevel();
     let e: Expr;
     const uop = this.unaryOp(this.lx.tok);
     if (uop >= 0) {
@@ -464,6 +509,7 @@ class Parser {
       e = new EBin(op, e, b, line);
       op = this.binaryOp(this.lx.tok);
     }
+    this.level--;
     return e;
   }
 
@@ -554,6 +600,8 @@ class Parser {
   }
 
   suffixedExpr(): Expr {
+    // like PUC, calls are on the line where the whole expression starts
+    const startLine = this.lx.tokLine;
     let e = this.primaryExpr();
     for (;;) {
       const line = this.lx.tokLine;
@@ -575,14 +623,14 @@ class Parser {
           this.lx.next();
           const n = this.name();
           const args = this.callArgs();
-          e = new EMethCall(e, n, args, line);
+          e = new EMethCall(e, n, args, startLine);
           break;
         }
         case 40:
         case T_STRING:
         case 123: {
           const args = this.callArgs();
-          e = new ECall(e, args, line);
+          e = new ECall(e, args, startLine);
           break;
         }
         default:

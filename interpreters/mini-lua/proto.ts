@@ -14,6 +14,7 @@
 // declaration (a fresh one per loop iteration), GETBOX/SETBOX read and write it.
 
 import { immutableArray, type ImmutableArray } from 'metajit';
+import { LFloat } from './value.js';
 import type { LuaValue } from './value.js';
 
 export const OP_MOVE = 0;
@@ -67,7 +68,14 @@ export const OP_ADDI = 47; // R[A] = R[B] + sC (C is a signed 8-bit immediate)
 // Arithmetic and bitwise: base + B_* (0..11) from ast.ts
 export const OP_ARITH = 48; // R[A] = R[B] op R[C]
 export const OP_ARITHK = 60; // R[A] = R[B] op K[C]
-export const OP_NUM = 72;
+export const OP_ARITHKL = 72; // R[A] = K[C] op R[B] (a numeral on the left: 1 - x, 2 ^ n)
+// Arithmetic (B_ADD..B_IDIV) with a float numeral, read as a raw double from KF (see Proto.kf):
+// the result is a float whatever the other operand, so the fast path has no integer case.
+export const OP_ARITHKF = 84; // R[A] = R[B] op KF[C]
+export const OP_ARITHKFL = 91; // R[A] = KF[C] op R[B]
+export const OP_GETI = 98; // R[A] = R[B][C] (C: an integer key 0..255)
+export const OP_SETI = 99; // R[A][B] = R[C] (B: an integer key 0..255)
+export const OP_NUM = 100;
 
 export const OP_NAMES: string[] = [
   'MOVE', 'LOADK', 'LOADNIL', 'LOADBOOL', 'GETUPVAL', 'SETUPVAL', 'GETBOX', 'SETBOX', 'NEWBOX', 'GETTABUP',
@@ -77,7 +85,30 @@ export const OP_NAMES: string[] = [
   'RETURN0', 'RETURN1', 'ADDI',
   'ADD', 'SUB', 'MUL', 'MOD', 'POW', 'DIV', 'IDIV', 'BAND', 'BOR', 'BXOR', 'SHL', 'SHR',
   'ADDK', 'SUBK', 'MULK', 'MODK', 'POWK', 'DIVK', 'IDIVK', 'BANDK', 'BORK', 'BXORK', 'SHLK', 'SHRK',
+  'ADDKL', 'SUBKL', 'MULKL', 'MODKL', 'POWKL', 'DIVKL', 'IDIVKL', 'BANDKL', 'BORKL', 'BXORKL', 'SHLKL', 'SHRKL',
+  'ADDKF', 'SUBKF', 'MULKF', 'MODKF', 'POWKF', 'DIVKF', 'IDIVKF',
+  'ADDKFL', 'SUBKFL', 'MULKFL', 'MODKFL', 'POWKFL', 'DIVKFL', 'IDIVKFL',
+  'GETI', 'SETI',
 ];
+
+/**
+ * What the dispatch loop must report to the libraries: one per Lua state, reachable
+ * from every Proto so that the loop reads it from the green `proto`, and traces fold
+ * the tests away (quasi-immutable fields) instead of reading the state.
+ */
+export class VmGate {
+  /**
+   * Non-zero while some thread has a debug hook (lhook.ts): each instruction is reported.
+   * @quasiImmutable
+   */
+  hooks: number = 0;
+  /**
+   * Non-zero once a weak table exists (lgc.ts): allocations are counted, to run
+   * collection cycles that clear weak tables.
+   * @quasiImmutable
+   */
+  gc: number = 0;
+}
 
 /**
  * A compiled function. Every field is immutable, including the items of the arrays
@@ -88,6 +119,8 @@ export const OP_NAMES: string[] = [
 export class Proto {
   readonly code: ImmutableArray<Int32Array>;
   readonly k: readonly LuaValue[];
+  /** The float constants of `k` as raw doubles (an integral float is an LFloat box in `k`); 0 elsewhere. */
+  readonly kf: readonly number[];
   readonly protos: readonly Proto[];
   /** Per upvalue: 1 = capture the box in the enclosing frame's register, 0 = its upvalue. */
   readonly upInStack: Int32Array;
@@ -96,21 +129,35 @@ export class Proto {
   readonly numParams: number;
   readonly isVararg: boolean;
   readonly maxStack: number;
+  /** maxStack nils: a new frame's registers are a copy (packed, filled by memcpy). */
+  readonly nilRegs: readonly LuaValue[];
   /** Source line of each instruction. */
   readonly lines: Int32Array;
   /** Two operand descriptions per instruction, for error messages ("local 'x'"). */
   readonly names: readonly (string | null)[];
   readonly source: string;
   readonly lineDefined: number;
+  /** Line of the function's final 'end' (debug.getinfo's lastlinedefined). */
+  readonly lastLine: number;
   readonly name: string;
+  /** The chunk name as given to load ("@file.lua", "=stdin", "modname"); source is its display form. */
+  readonly chunkname: string;
+  readonly gate: VmGate;
   constructor(
     code: Int32Array, k: readonly LuaValue[], protos: readonly Proto[],
     upInStack: Int32Array, upIndex: Int32Array, upNames: readonly string[],
     numParams: number, isVararg: boolean, maxStack: number, lines: Int32Array,
-    names: readonly (string | null)[], source: string, lineDefined: number, name: string,
+    names: readonly (string | null)[], source: string, lineDefined: number, name: string, chunkname: string,
+    lastLine: number, gate: VmGate,
   ) {
     this.code = immutableArray(code);
     this.k = k;
+    const kf: number[] = [];
+    for (let i = 0; i < k.length; i++) {
+      const v = k[i];
+      kf.push(v instanceof LFloat ? v.n : typeof v === 'number' && !Number.isInteger(v) ? v : 0);
+    }
+    this.kf = kf;
     this.protos = protos;
     this.upInStack = upInStack;
     this.upIndex = upIndex;
@@ -118,11 +165,17 @@ export class Proto {
     this.numParams = numParams;
     this.isVararg = isVararg;
     this.maxStack = maxStack;
+    const nils: LuaValue[] = [];
+    for (let i = 0; i < maxStack; i++) nils.push(null);
+    this.nilRegs = nils;
     this.lines = lines;
     this.names = names;
     this.source = source;
     this.lineDefined = lineDefined;
+    this.lastLine = lastLine;
     this.name = name;
+    this.chunkname = chunkname;
+    this.gate = gate;
   }
 }
 

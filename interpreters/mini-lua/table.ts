@@ -4,8 +4,11 @@
 //   (A1) arr.length === 0 or arr[arr.length-1] !== null   (so #t = arr.length is a border)
 //   (A2) the hash part never holds a live key arr.length+1 (setting it appends and
 //        migrates the following keys from the hash part).
-// Hash part: insertion-ordered parallel arrays hkeys/hvals plus a Map from the
-// normalized key to the slot. Removing a key stores nil in its slot (a tombstone), so
+// Hash part: insertion-ordered parallel arrays hkeys/hvals, and once it has more than
+// LINEAR_MAX slots (or a boxed-number key) a Map `hidx` from the normalized key to the
+// slot; a small hash part is searched linearly (objects and classes have a few string
+// keys, which the compiler interns: the search compares pointers, and no Map is built
+// per table). Removing a key stores nil in its slot (a tombstone), so
 // `next` keeps working when fields are cleared during a traversal; tombstones are
 // compacted only when a new key is inserted (which Lua leaves undefined during a
 // traversal anyway).
@@ -20,13 +23,16 @@ import type { LuaValue } from './value.js';
 
 /** The shared, never written, hash part of tables without hash keys. */
 const NO_KEYS: LuaValue[] = [];
-const NO_INDEX: Map<LuaValue, number> = new Map();
+
+/** Hash parts up to this many slots have no index Map. */
+const LINEAR_MAX = 8;
 
 export class LuaTable {
   arr: LuaValue[];
   hkeys: LuaValue[];
   hvals: LuaValue[];
-  hidx: Map<LuaValue, number>;
+  /** null while the hash part is searched linearly (then every key is its own normal form). */
+  hidx: Map<LuaValue, number> | null;
   dead: number = 0;
   metatable: LuaTable | null = null;
   /**
@@ -40,7 +46,7 @@ export class LuaTable {
     this.arr = [];
     this.hkeys = NO_KEYS;
     this.hvals = NO_KEYS;
-    this.hidx = NO_INDEX;
+    this.hidx = null;
   }
 
   /** Border (#t without __len). */
@@ -67,15 +73,25 @@ export class LuaTable {
   }
 
   getStr(k: string): LuaValue {
-    const i = this.hidx.get(k);
-    if (typeof i === 'number') return this.hvals[i];
-    return null;
+    const i = this.hfind(k);
+    return i >= 0 ? this.hvals[i] : null;
   }
 
   hget(k: LuaValue): LuaValue {
-    const i = this.hidx.get(k);
-    if (typeof i === 'number') return this.hvals[i];
-    return null;
+    const i = this.hfind(k);
+    return i >= 0 ? this.hvals[i] : null;
+  }
+
+  /** Slot of the normalized key nk in the hash part (live or tombstone), or -1. */
+  hfind(nk: LuaValue): number {
+    const idx = this.hidx;
+    if (idx !== null) {
+      const i = idx.get(nk);
+      return typeof i === 'number' ? i : -1;
+    }
+    const keys = this.hkeys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === nk) return i;
+    return -1;
   }
 
   /** Raw set; the key must be valid (not nil, not NaN). */
@@ -117,8 +133,8 @@ export class LuaTable {
 
   /** Hash-part set: `nk` is the normalized key, `orig` the key value `next` returns. */
   hset(nk: LuaValue, orig: LuaValue, v: LuaValue): void {
-    const i = this.hidx.get(nk);
-    if (typeof i === 'number') {
+    const i = this.hfind(nk);
+    if (i >= 0) {
       const old = this.hvals[i];
       if (old === null) {
         if (v !== null) {
@@ -131,20 +147,38 @@ export class LuaTable {
     }
     if (v === null) return;
     if (typeof nk === 'string' && nk.charCodeAt(0) === 95) this.mmAbsent = 0;
-    if (this.dead > 8 && this.dead * 2 > this.hkeys.length) this.compact();
-    if (this.hidx === NO_INDEX) {
-      this.hidx = new Map();
+    if (this.dead > 0 && (this.hidx === null ? this.hkeys.length >= LINEAR_MAX : this.dead > 8 && this.dead * 2 > this.hkeys.length)) {
+      this.compact();
+    }
+    if (this.hkeys === NO_KEYS) {
       this.hkeys = [];
       this.hvals = [];
     }
-    this.hidx.set(nk, this.hkeys.length);
+    const slot = this.hkeys.length;
     this.hkeys.push(orig);
     this.hvals.push(v);
+    const idx = this.hidx;
+    if (idx !== null) idx.set(nk, slot);
+    else if (slot >= LINEAR_MAX || nk !== orig) this.buildIndex();
+  }
+
+  /** Leaves linear search: indexes every slot (tombstones too, as hfind finds them). */
+  private buildIndex(): void {
+    const idx = new Map<LuaValue, number>();
+    const keys = this.hkeys;
+    for (let i = 0; i < keys.length; i++) idx.set(normKey(keys[i]), i);
+    this.hidx = idx;
   }
 
   /** Table constructor items: t[start+1..start+vals] = vals (positional fields win). */
   setList(start: number, src: LuaValue[], from: number, n: number): void {
     const arr = this.arr;
+    if (start === 0 && arr.length === 0 && this.hkeys.length === 0) {
+      // a fresh constructor: an array of exactly n items (push would reserve 16 more)
+      this.arr = src.slice(from, from + n);
+      this.trim();
+      return;
+    }
     if (start === arr.length) {
       const hasHash = this.hkeys.length - this.dead > 0;
       for (let i = 0; i < n; i++) {
@@ -158,19 +192,32 @@ export class LuaTable {
     for (let i = 0; i < n; i++) this.setInt(start + i + 1, src[from + i]);
   }
 
+  /** Removes t[i+1] from the array part (a weak entry the collector cleared). */
+  clearArrayItem(i: number): void {
+    this.arr[i] = null;
+    if (i === this.arr.length - 1) this.trim();
+  }
+
+  /** Empties hash slot i, leaving a tombstone so that a traversal can go on. */
+  clearSlot(i: number): void {
+    if (this.hvals[i] === null) return;
+    this.hvals[i] = null;
+    this.dead++;
+  }
+
   private trim(): void {
     const arr = this.arr;
     let n = arr.length;
     while (n > 0 && arr[n - 1] === null) n--;
-    arr.length = n;
+    if (n < arr.length) arr.length = n;
   }
 
   private migrate(): void {
     const arr = this.arr;
     for (;;) {
       const k = arr.length + 1;
-      const i = this.hidx.get(k);
-      if (typeof i !== 'number') return;
+      const i = this.hfind(k);
+      if (i < 0) return;
       const v = this.hvals[i];
       if (v === null) return;
       this.hvals[i] = null;
@@ -182,19 +229,16 @@ export class LuaTable {
   private compact(): void {
     const keys: LuaValue[] = [];
     const vals: LuaValue[] = [];
-    const idx = new Map<LuaValue, number>();
     for (let i = 0; i < this.hkeys.length; i++) {
       const v = this.hvals[i];
       if (v === null) continue;
-      const k = this.hkeys[i];
-      idx.set(normKey(k), keys.length);
-      keys.push(k);
+      keys.push(this.hkeys[i]);
       vals.push(v);
     }
     this.hkeys = keys;
     this.hvals = vals;
-    this.hidx = idx;
     this.dead = 0;
+    if (this.hidx !== null) this.buildIndex();
   }
 
   /**
@@ -210,8 +254,8 @@ export class LuaTable {
       const nk = normKey(k);
       if (typeof nk === 'number' && nk >= 1 && nk <= n && Number.isInteger(nk)) p = nk;
       else {
-        const i = this.hidx.get(nk);
-        if (typeof i !== 'number') return -2;
+        const i = this.hfind(nk);
+        if (i < 0) return -2;
         p = n + i + 1;
       }
     }

@@ -120,6 +120,12 @@ export class Coroutine {
   resumeIsWrap: boolean = false;
   /** Number of host (JS) calls into Lua currently active on this thread. */
   hostDepth: number = 0;
+  /** debug.sethook state of this thread (lhook.ts); allowHook is false while its hook runs. */
+  hook: LuaValue = null;
+  hookMask: number = 0;
+  hookCount: number = 0;
+  hookCountLeft: number = 0;
+  allowHook: boolean = true;
   readonly isMain: boolean;
   constructor(fn: LuaValue, isMain: boolean) {
     this.fn = fn;
@@ -156,13 +162,26 @@ export type LuaValue =
 /** Raised for every Lua error; `value` is the error object. */
 export class LuaError {
   value: LuaValue;
-  traceback: string | null = null;
+  /** The frame running when unwinding started, for the uncaught-error traceback. */
+  frame: Frame | null = null;
   constructor(value: LuaValue) {
     this.value = value;
   }
 }
 
 export const MAX_SAFE = 9007199254740991;
+
+/**
+ * The one string object for s's contents in `strings` (a per-state intern table).
+ * Table keys that are the same object compare by pointer in Map lookups; equal
+ * strings that are distinct objects need a character comparison each time.
+ */
+export function internString(strings: Map<string, string>, s: string): string {
+  const t = strings.get(s);
+  if (typeof t === 'string') return t;
+  strings.set(s, s);
+  return s;
+}
 
 /** A Lua float with value n (boxes integral values). */
 export function mkFloat(n: number): LuaValue {
@@ -225,11 +244,13 @@ export function fmtG(x: number, prec: number, alt: boolean): string {
   if (e < -4 || e >= prec) {
     let mant = ex.substring(0, epos);
     if (!alt) mant = stripZeros(mant);
+    else if (mant.indexOf('.') < 0) mant += '.'; // '#' keeps the point
     const ae = e < 0 ? -e : e;
     s = mant + 'e' + (e < 0 ? '-' : '+') + (ae < 10 ? '0' + ae : '' + ae);
   } else {
     s = toFixedExact(x, prec - 1 - e);
     if (!alt) s = stripZeros(s);
+    else if (s.indexOf('.') < 0) s += '.';
   }
   return s;
 }

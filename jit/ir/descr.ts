@@ -20,6 +20,39 @@ export interface FieldDescr {
   readonly itemKind?: Kind;
 }
 
+/** How a typed array stores its items (from the array's static TypeScript type). */
+export type ItemType = 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'f32' | 'f64';
+
+/**
+ * The static type of a typed array an item op accesses (RPython's ArrayDescr):
+ * backends load and store items of that width directly, and the optimizer knows
+ * what a store does to a value (ToUint8 & co.). Item ops on plain JS arrays have
+ * no descriptor. One shared descriptor per typed-array class (arrayDescr).
+ */
+export interface ArrayDescr {
+  readonly kind: 'array';
+  /** The typed-array class, e.g. `Uint8Array`. */
+  readonly name: string;
+  readonly item: ItemType;
+}
+
+const ITEM_TYPES: Readonly<Record<string, ItemType>> = {
+  Int8Array: 'i8', Uint8Array: 'u8', Int16Array: 'i16', Uint16Array: 'u16',
+  Int32Array: 'i32', Uint32Array: 'u32', Float32Array: 'f32', Float64Array: 'f64',
+};
+
+const ARRAY_DESCRS: ReadonlyMap<string, ArrayDescr> = new Map(
+  Object.entries(ITEM_TYPES).map(([name, item]) => [name, Object.freeze({ kind: 'array', name, item } as const)]),
+);
+
+/** The descriptor of a typed-array class by name (`Uint8Array`), or null for any other name. */
+export function arrayDescr(name: string): ArrayDescr | null {
+  return ARRAY_DESCRS.get(name) ?? null;
+}
+
+/** Items that are integers of at most 32 bits (read as int32 by getarrayitem_i; u32 as its bits). */
+export const isIntItem = (t: ItemType): boolean => t !== 'f32' && t !== 'f64';
+
 /** A class: for `new`, `instanceof` and `guard_class`. */
 export interface ClassDescr {
   readonly kind: 'class';
@@ -48,6 +81,12 @@ export interface CallDescr {
   readonly effect: CallEffect;
   readonly canRaise: boolean;
   readonly resultKind: Kind;
+  /**
+   * The callee may read or write fields of the virtualizable through the heap
+   * (not only through its arguments): the tracer writes the virtualizable back
+   * before the call and reads it again after. Set by the linker.
+   */
+  forcesVirtualizable?: boolean;
 }
 
 /** A guest-bytecode boundary, for `debug_merge_point`. */
@@ -81,12 +120,16 @@ export interface ExitDescr {
   readonly greens: readonly unknown[];
 }
 
-export type Descr = FieldDescr | ClassDescr | CallDescr | LocDescr | TargetDescr | GuardDescr | ExitDescr;
+export type Descr = FieldDescr | ArrayDescr | ClassDescr | CallDescr | LocDescr | TargetDescr | GuardDescr | ExitDescr;
+
+/** `a field`, `an array`: a descriptor kind with its article, for messages. */
+export const withArticle = (kind: string): string => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 
 /** How a descriptor is written in trace text (`descr=...`). Unique per registry. */
 export function descrName(d: Descr): string {
   switch (d.kind) {
     case 'field': return `${d.owner}.${d.name}`;
+    case 'array': return `array:${d.name}`;
     case 'class': return `class:${d.name}`;
     case 'call': return `call:${d.name}`;
     case 'loc': return `loc:${JSON.stringify(d.text)}`;

@@ -33,12 +33,13 @@ export interface OpInfo {
   readonly canRaise?: boolean;    // may throw a host exception
   readonly control?: boolean;     // label/jump/finish: trace structure, not computation
   readonly descr?: DescrKind;     // kind of descriptor the op requires
+  readonly descrOptional?: boolean; // the descriptor may be absent (item ops: only typed arrays have one)
   readonly commutative?: boolean;
   readonly run?: (args: unknown[], descr: Descr | null) => unknown;
   readonly doc: string;
 }
 
-export type DescrKind = 'field' | 'class' | 'call' | 'loc' | 'target' | 'guard' | 'exit';
+export type DescrKind = 'field' | 'array' | 'class' | 'call' | 'loc' | 'target' | 'guard' | 'exit';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type N = number;
@@ -88,6 +89,8 @@ export const OPS = {
   float_eq: { args: 'ff', result: 'i', pure: true, commutative: true, run: (a) => a[0] === a[1], doc: 'JS number ===' },
   float_ne: { args: 'ff', result: 'i', pure: true, commutative: true, run: (a) => a[0] !== a[1], doc: 'JS number !==' },
   float_is_true: { args: 'f', result: 'i', pure: true, run: (a) => !!a[0], doc: 'JS truthiness of a number (not 0, not NaN)' },
+  float_is_integer: { args: 'f', result: 'i', pure: true, run: (a) => Number.isInteger(num(a)[0]), doc: 'Number.isInteger of a number (finite and integral)' },
+  float_is_int32: { args: 'f', result: 'i', pure: true, run: (a) => Object.is(num(a)[0], num(a)[0] | 0), doc: 'the number is an int32 (so int_to_float(float_to_int32(x)) is x; not -0)' },
 
   // ---- conversions between kinds ----
   float_to_int32: { args: 'f', result: 'i', pure: true, run: (a) => num(a)[0] | 0, doc: 'ECMAScript ToInt32' },
@@ -106,6 +109,8 @@ export const OPS = {
   instanceof: { args: 'r', result: 'i', pure: true, descr: 'class', run: (a, d) => a[0] instanceof (d as unknown as { cls: Function }).cls, doc: 'x instanceof C (classes never change)' },
   str_len: { args: 'r', result: 'f', pure: true, run: (a) => (a[0] as string).length, doc: 'string length' },
   str_charcode: { args: 'rf', result: 'f', pure: true, run: (a) => (a[0] as string).charCodeAt(a[1] as N), doc: 'String.prototype.charCodeAt' },
+  str_lt: { args: 'rr', result: 'i', pure: true, run: (a) => (a[0] as string) < (a[1] as string), doc: 'string < (by UTF-16 code units)' },
+  str_le: { args: 'rr', result: 'i', pure: true, run: (a) => (a[0] as string) <= (a[1] as string), doc: 'string <=' },
   str_concat: { args: 'rr', result: 'r', pure: true, run: (a) => (a[0] as string) + (a[1] as string), doc: 'string concatenation' },
   str_from_float: { args: 'f', result: 'r', pure: true, run: (a) => String(a[0]), doc: 'String(number)' },
 
@@ -114,10 +119,11 @@ export const OPS = {
   getfield_f: { args: 'r', result: 'f', heapRead: true, descr: 'field', run: (a, d) => (a[0] as any)[(d as any).name], doc: 'read a number field' },
   getfield_r: { args: 'r', result: 'r', heapRead: true, descr: 'field', run: (a, d) => (a[0] as any)[(d as any).name], doc: 'read a reference field' },
   setfield: { args: 'r.', result: 'v', heapWrite: true, descr: 'field', run: (a, d) => { (a[0] as any)[(d as any).name] = a[1]; }, doc: 'write a field' },
-  getarrayitem_i: { args: 'rf', result: 'i', heapRead: true, run: (a) => (a[0] as any)[a[1] as N], doc: 'read an array item (int/boolean)' },
-  getarrayitem_f: { args: 'rf', result: 'f', heapRead: true, run: (a) => (a[0] as any)[a[1] as N], doc: 'read an array item (number)' },
+  getarrayitem_i: { args: 'rf', result: 'i', heapRead: true, descr: 'array', descrOptional: true, run: (a, d) => (d === null ? (a[0] as any)[a[1] as N] : (a[0] as any)[a[1] as N] | 0), doc: 'read an array item (int/boolean); with a typed-array descr, an integer item as int32 (u32: its bits), 0 out of bounds' },
+  getarrayitem_f: { args: 'rf', result: 'f', heapRead: true, descr: 'array', descrOptional: true, run: (a) => (a[0] as any)[a[1] as N], doc: 'read an array item (number)' },
   getarrayitem_r: { args: 'rf', result: 'r', heapRead: true, run: (a) => (a[0] as any)[a[1] as N], doc: 'read an array item (reference)' },
-  setarrayitem: { args: 'rf.', result: 'v', heapWrite: true, run: (a) => { (a[0] as any)[a[1] as N] = a[2]; }, doc: 'write an array item' },
+  setarrayitem: { args: 'rf.', result: 'v', heapWrite: true, descr: 'array', descrOptional: true, run: (a) => { (a[0] as any)[a[1] as N] = a[2]; }, doc: 'write an array item (a typed array converts it: ToUint8 & co.)' },
+  typed_index_ok: { args: 'rf', result: 'i', pure: true, descr: 'array', run: (a) => Number.isInteger(a[1]) && (a[1] as N) >= 0 && (a[1] as N) < (a[0] as Uint8Array).length, doc: 'the index names an item of the typed array: an integer in [0, length) (a typed array\'s length never changes)' },
   arraylen: { args: 'r', result: 'f', heapRead: true, run: (a) => (a[0] as unknown[]).length, doc: 'array length' },
   new: { args: '.*', result: 'r', alloc: true, descr: 'class', run: (a, d) => (d as any).construct(a), doc: 'new C(args) for a class whose constructor only stores fields' },
   new_array: { args: '.*', result: 'r', alloc: true, run: (a) => a.slice(), doc: 'an array literal [a, b, ...]' },

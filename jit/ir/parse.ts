@@ -6,14 +6,15 @@
 // ones whose name says everything about them are made on first use and added to
 // the registry, so hand-written test traces need not declare them, and a second
 // parse with the same registry (the expected trace of an optimizer test) gets
-// the same objects: `loc:"..."`, `target:NAME`, and `guard:N` (no resume data).
+// the same objects: `loc:"..."`, `target:NAME`, `guard:N` (no resume data), and
+// `array:Uint8Array` & co. (one shared descriptor per typed-array class).
 // Fields, classes, calls and exits must be registered beforehand.
 //
 // The parser checks what it needs to build a well-formed Trace object: op names,
 // arity, descriptor kinds, box kinds and definition before use. verifyTrace
 // checks the rest.
 
-import type { Descr, DescrRegistry } from './descr.js';
+import { arrayDescr, withArticle, type Descr, type DescrRegistry } from './descr.js';
 import { OPS } from './ops.js';
 import type { Opcode } from './ops.js';
 import { ConstRegistry } from './print.js';
@@ -168,7 +169,7 @@ class TraceParser {
     if (info.result !== 'v' && (result === null || result.kind !== info.result)) {
       c.fail(`${opcode} needs a result box of kind ${info.result}${result === null ? '' : `, not ${result.kind}${result.id}`}`, at);
     }
-    if ('descr' in info && descr === null) c.fail(`${opcode} needs a descr=${info.descr} descriptor`, at);
+    if ('descr' in info && !('descrOptional' in info) && descr === null) c.fail(`${opcode} needs a descr=${info.descr} descriptor`, at);
     let failArgs: Value[] | null = null;
     if (c.eat('[')) {
       failArgs = [];
@@ -252,7 +253,7 @@ class TraceParser {
     if (d === null) c.fail(name === '' ? 'expected a descriptor name' : `unknown descr ${name}`, at);
     const want = (OPS[opcode] as { descr?: string }).descr;
     if (want === undefined) c.fail(`${opcode} takes no descriptor`, at);
-    if (d.kind !== want) c.fail(`${opcode} needs a ${want} descriptor, ${name} is a ${d.kind}`, at);
+    if (d.kind !== want) c.fail(`${opcode} needs ${withArticle(want)} descriptor, ${name} is ${withArticle(d.kind)}`, at);
     return d;
   }
 
@@ -263,6 +264,7 @@ class TraceParser {
     const rest = name.slice(colon + 1);
     let d: Descr;
     if (prefix === 'target' && rest !== '') d = { kind: 'target', name: rest };
+    else if (prefix === 'array' && arrayDescr(rest) !== null) return arrayDescr(rest);
     else if (prefix === 'guard' && /^\d+$/.test(rest)) d = { kind: 'guard', id: Number(rest), resume: null, failures: 0, bridge: null };
     else if (prefix === 'loc' && rest.startsWith('"')) {
       let text: unknown;

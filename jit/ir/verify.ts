@@ -16,10 +16,12 @@
 //               peeled loop, jumped to only from its own trace) keeps the values
 //               defined before it in scope and DEFINES its args (fresh boxes, the
 //               loop's phis). Label args are distinct boxes.
-//  [descr]      an op has a descriptor exactly when the table names a descr kind,
-//               and of that kind; it agrees with the op: getfield_X reads a field
+//  [descr]      an op has a descriptor exactly when the table names a descr kind
+//               (item ops may have none: descrOptional), and of that kind; it
+//               agrees with the op: getfield_X reads a field
 //               of kind X, setfield stores a value of the field's kind, call_X
-//               calls a function returning X, `new` passes one arg per ctor field.
+//               calls a function returning X, `new` passes one arg per ctor field,
+//               getarrayitem_i reads a typed array of integer items.
 //  [fail-args]  guards have failArgs (in scope), other ops have null.
 //  [const]      i constants are int32 numbers or booleans, f constants numbers;
 //               guard_value and guard_class compare with a constant.
@@ -31,7 +33,7 @@
 //  [jump]       a jump to a label of this trace passes as many values as the
 //               label has args, of the same kinds.
 
-import type { CallDescr, ClassDescr, FieldDescr, TargetDescr } from './descr.js';
+import { isIntItem, withArticle, type CallDescr, type ClassDescr, type FieldDescr, type TargetDescr } from './descr.js';
 import { argKinds, OPS } from './ops.js';
 import type { Opcode } from './ops.js';
 import type { Box, Op, Trace, Value } from './trace.js';
@@ -86,22 +88,23 @@ class Verifier {
     this.scope.add(b.id);
   }
 
-  private use(v: Value, what: string): void {
+  /** Checks a use; `role` and `k` name it in the message ('argument 2', 'failArg 0'). */
+  private use(v: Value, role: string, k: number): void {
     if (v.tag === 'const') {
-      this.constant(v.kind, v.value, what);
+      this.constant(v.kind, v.value, role, k);
       return;
     }
-    const name = `${v.kind}${v.id}`;
+    // Messages are built only on failure: this runs for every failArg after every pass.
     const kind = this.defined.get(v.id);
-    if (kind === undefined) this.fail('ssa', `${what} ${name} is used before its definition`);
-    if (kind !== v.kind) this.fail('ssa', `${what} ${name} was defined as ${kind}${v.id}`);
-    if (!this.scope.has(v.id)) this.fail('scope', `${what} ${name} is not in scope after the label`);
+    if (kind === undefined) this.fail('ssa', `${role} ${k} ${v.kind}${v.id} is used before its definition`);
+    if (kind !== v.kind) this.fail('ssa', `${role} ${k} ${v.kind}${v.id} was defined as ${kind}${v.id}`);
+    if (!this.scope.has(v.id)) this.fail('scope', `${role} ${k} ${v.kind}${v.id} is not in scope after the label`);
   }
 
-  private constant(kind: Value['kind'], x: unknown, what: string): void {
+  private constant(kind: Value['kind'], x: unknown, role: string, k: number): void {
     const ok = kind === 'i' ? typeof x === 'boolean' || (typeof x === 'number' && (x | 0) === x && !Object.is(x, -0))
       : kind === 'f' ? typeof x === 'number' : true;
-    if (!ok) this.fail('const', `${what} is an ${kind} constant holding ${typeof x} ${String(x)}`);
+    if (!ok) this.fail('const', `${role} ${k} is an ${kind} constant holding ${typeof x} ${String(x)}`);
   }
 
   private op(op: Op, prev: Op | null, next: Op | null, last: boolean): void {
@@ -119,7 +122,7 @@ class Verifier {
     // A later label (a peeled loop's header) defines its args; see [scope].
     const defines = opcode === 'label' && this.labels.size > 0;
     op.args.forEach((a, k) => {
-      if (!defines) this.use(a, `argument ${k}`);
+      if (!defines) this.use(a, 'argument', k);
       if (kinds[k] !== '.' && a.kind !== kinds[k]) this.fail('arg-kind', `argument ${k} has kind ${a.kind}, expected ${kinds[k]}`);
     });
     if ((opcode === 'guard_value' || opcode === 'guard_class') && op.args[1].tag !== 'const') {
@@ -130,7 +133,7 @@ class Verifier {
 
     if ('guard' in info) {
       if (op.failArgs === null) this.fail('fail-args', 'a guard needs failArgs');
-      op.failArgs.forEach((a, k) => this.use(a, `failArg ${k}`));
+      for (let k = 0; k < op.failArgs.length; k++) this.use(op.failArgs[k], 'failArg', k);
     } else if (op.failArgs !== null) {
       this.fail('fail-args', 'only guards have failArgs');
     }
@@ -166,14 +169,20 @@ class Verifier {
       if (d !== null) this.fail('descr', `takes no descriptor, has a ${d.kind} descriptor`);
       return;
     }
-    if (d === null) this.fail('descr', `needs a ${want} descriptor`);
-    if (d.kind !== want) this.fail('descr', `needs a ${want} descriptor, has a ${d.kind} descriptor`);
+    if (d === null) {
+      if ((OPS[opcode] as { descrOptional?: boolean }).descrOptional) return;
+      this.fail('descr', `needs ${withArticle(want)} descriptor`);
+    }
+    if (d.kind !== want) this.fail('descr', `needs ${withArticle(want)} descriptor, has ${withArticle(d.kind)} descriptor`);
     const result = OPS[opcode].result;
     if (opcode.startsWith('getfield_') && (d as FieldDescr).valueKind !== result) {
       this.fail('descr', `field ${(d as FieldDescr).owner}.${(d as FieldDescr).name} has kind ${(d as FieldDescr).valueKind}`);
     }
     if (opcode === 'setfield' && (d as FieldDescr).valueKind !== op.args[1].kind) {
       this.fail('descr', `field ${(d as FieldDescr).owner}.${(d as FieldDescr).name} has kind ${(d as FieldDescr).valueKind}, the value ${op.args[1].kind}`);
+    }
+    if (opcode === 'getarrayitem_i' && d.kind === 'array' && !isIntItem(d.item)) {
+      this.fail('descr', `getarrayitem_i reads integers, array:${d.name} holds floats`);
     }
     if (d.kind === 'call' && d.resultKind !== result) {
       this.fail('descr', `call:${d.name} returns kind ${d.resultKind}, the op ${result}`);

@@ -131,6 +131,7 @@ export const FOLD_RULES: readonly (readonly [string, string | RuleFn])[] = [
   ['float_trunc(float_trunc(x))', 'float_trunc(x)'],
   ['float_min(x, x)', 'x'],                       // min(x, x) == x, also NaN and -0
   ['float_max(x, x)', 'x'],
+  ['float_add(int_to_float(x), 0.0)', 'int_to_float(x)'], // x + 0 == x but for -0, and an int32 is never -0
   ['float_floor(int_to_float(x))', 'int_to_float(x)'], // an integer is its own floor
   ['float_ceil(int_to_float(x))', 'int_to_float(x)'],
   ['float_trunc(int_to_float(x))', 'int_to_float(x)'],
@@ -144,6 +145,8 @@ export const FOLD_RULES: readonly (readonly [string, string | RuleFn])[] = [
   ['float_to_int32(float_sub(int_to_float(a), C))', 'int_sub(a, C)'],
   ['float_to_int32(float_sub(C, int_to_float(a)))', 'int_sub(C, a)'],
   ['float_is_true(int_to_float(x))', 'int_ne(x, 0)'], // a number is truthy unless 0 (an int32 is never NaN)
+  ['float_is_integer(int_to_float(x))', 'true'],      // an int32 is an integer
+  ['float_is_int32(int_to_float(x))', 'true'],
   // int32 compare exactly as numbers; a constant only when it is an int32 (so 2.5 and -0.0 stay)
   ...COMPARE.flatMap((c) => [
     [`float_${c}(int_to_float(a), int_to_float(b))`, `int_${c}(a, b)`] as const,

@@ -81,8 +81,8 @@ const PRIMITIVE_WRAPPERS: ReadonlySet<Function> = new Set<Function>([Number, Str
 /** Ops whose result is always a JS boolean: after guard_true(b), b is the constant true. */
 const BOOLEAN_RESULT: ReadonlySet<Opcode> = new Set<Opcode>([
   'int_lt', 'int_le', 'int_gt', 'int_ge', 'int_eq', 'int_ne', 'bool_not',
-  'float_lt', 'float_le', 'float_gt', 'float_ge', 'float_eq', 'float_ne', 'float_is_true',
-  'ptr_eq', 'ptr_ne', 'ref_is_true', 'instanceof',
+  'float_lt', 'float_le', 'float_gt', 'float_ge', 'float_eq', 'float_ne', 'float_is_true', 'float_is_integer', 'float_is_int32',
+  'typed_index_ok', 'str_lt', 'str_le', 'ptr_eq', 'ptr_ne', 'ref_is_true', 'instanceof',
 ]);
 
 /** Equality tests a guard can turn into guard_value, by the guard that checks them. */

@@ -26,8 +26,12 @@
 //   the peeled loop header for one made after it), or their known classes differ.
 //   Fields alias by JS property name, not by descriptor (the heap ops access
 //   properties by name; two descriptors may share one). Indices alias unless
-//   both are constants naming different properties. A field named `length` is
-//   an array's length.
+//   both are constants naming different properties, or both are int32s (made
+//   by int_to_float) of one value plus different constants. A field named
+//   `length` is an array's length.
+// - Typed arrays convert stored values (ToUint8 & co., Float32 rounding): after
+//   a store with an ArrayDescr the cell is known only where the conversion
+//   keeps the value (readBack); a later read still knows what it read.
 // - Redundant stores: a store of the value a cell holds goes. An item read may
 //   have read a hole (past the end: undefined), which a store would fill, so
 //   only an item a store or new_array made counts. A field is taken to exist
@@ -41,7 +45,11 @@
 //   never stores (and, unless immutable, makes no 'write' call); array items and
 //   lengths when that code stores no item, no `length` and makes no 'write'
 //   call. So invariant loads stay in the preamble. (Its args are fresh boxes:
-//   nothing is known about them.)
+//   nothing is known about them.) An item the loop stores at a fixed array and
+//   index (defined before the label) goes around the loop in a new label arg
+//   instead: the entry jump passes what the preamble knows of it, the back-edge
+//   what the iteration knows, so the loop reads it without a load (peer JITs'
+//   store forwarding over the back-edge; carryItems).
 // - Dead stores: a store is dropped when the same cell is stored again and in
 //   between nothing may read it: no read of that property on an aliasing
 //   object that the cache could not answer, no call (calls may read anything),
@@ -54,15 +62,15 @@
 // (i and i+1 may alias); no per-descriptor effect sets for calls (PyPy's
 // EffectInfo bitsets); stores are not sunk or delayed (PyPy's lazy setfields).
 
-import type { CallDescr, ClassDescr, FieldDescr } from '../ir/descr.js';
-import { OPS, type Opcode } from '../ir/ops.js';
+import { isIntItem, type ArrayDescr, type CallDescr, type ClassDescr, type Descr, type FieldDescr } from '../ir/descr.js';
+import { kindedOp, OPS, type Opcode } from '../ir/ops.js';
 import { constOf, type Box, type Const, type Op, type Trace, type Value } from '../ir/trace.js';
-import { setFailArgs, type OptPass } from './pass.js';
+import { setFailArgs, type OptContext, type OptPass } from './pass.js';
 
 export const heapPass: OptPass = {
   name: 'heap',
   description: 'heap cache: forwards loads, drops redundant and dead stores, respecting aliasing, calls and labels',
-  run: (trace) => new HeapOptimizer(trace).run(),
+  run: (trace, ctx) => new HeapOptimizer(trace, ctx).run(),
 };
 
 /** Identity of an object value: a box's id, or the constant itself (by value for primitives). */
@@ -75,7 +83,7 @@ function keyOf(v: Value): Key {
 }
 
 /** Identity of an index: a box's id, or the property key a constant index names (-0 and 0 are "0"). */
-const indexKey = (v: Value): Key => (v.tag === 'box' ? `#${v.id}` : `=${String(v.value)}`);
+const plainIndexKey = (v: Value): Key => (v.tag === 'box' ? `#${v.id}` : `=${String(v.value)}`);
 
 /** The same JS value, for sure: the same box, or constants that are Object.is. */
 const sameValue = (a: Value, b: Value): boolean =>
@@ -83,7 +91,11 @@ const sameValue = (a: Value, b: Value): boolean =>
 
 interface FieldCell { readonly obj: Value; readonly value: Value }
 /** `stored`: the item exists (a store or new_array made it); a read may have seen a hole. */
-interface ItemCell { readonly index: Value; readonly value: Value; readonly stored: boolean }
+/** How to read an item again (opcode and descr of a load that gives `value`), for carrying it around the loop. */
+interface Reader { readonly opcode: Opcode; readonly descr: Descr | null }
+interface ItemCell { readonly index: Value; readonly value: Value; readonly stored: boolean; readonly reader: Reader }
+/** An item the loop proper carries in a phi: its value at the back-edge is the phi's next value. */
+interface Carried { readonly arr: Value; readonly index: Value; readonly phi: Box; readonly reader: Reader }
 interface ArrayCells { readonly arr: Value; readonly items: Map<Key, ItemCell> }
 interface PendingStore { readonly obj: Value; readonly at: number }
 interface PendingItems { readonly arr: Value; readonly stores: Map<Key, { readonly index: Value; readonly at: number }> }
@@ -115,6 +127,7 @@ const HANDLERS: Partial<Record<Opcode, Handler>> = {
   new_array: (h, op, at) => h.allocate(op, at),
   guard_class: (h, op) => h.guardClass(op),
   label: (h, op, at) => h.label(op, at),
+  jump: (h, op) => h.jump(op),
 };
 
 /** One run of the pass over one trace; all state of the run lives here. */
@@ -130,6 +143,8 @@ class HeapOptimizer {
   private readonly fresh = new Set<number>();
   /** Allocations of this trace -> op index: never equal to a constant or an older value. */
   private readonly allocated = new Map<number, number>();
+  /** The op defining each box. */
+  private readonly defs = new Map<number, Op>();
   /** Op index defining each box (inputs: -1). */
   private readonly born = new Map<number, number>();
   /** Exact classes from guard_class and `new`. */
@@ -139,12 +154,18 @@ class HeapOptimizer {
   private readonly pendingItems = new Map<Key, PendingItems>();
   /** Index of the first label (the loop entry), or -1. */
   private readonly firstLabel: number;
+  /** Index of the second label (the loop proper), or -1. */
+  private readonly secondLabel: number;
+  /** Items carried around the loop proper (carryItems). */
+  private carried: Carried[] = [];
 
-  constructor(private readonly trace: Trace) {
+  constructor(private readonly trace: Trace, private readonly ctx: OptContext) {
     this.firstLabel = trace.ops.findIndex((o) => o.opcode === 'label');
+    this.secondLabel = trace.ops.findIndex((o, i) => i > this.firstLabel && o.opcode === 'label');
     for (const b of trace.inputs) this.born.set(b.id, -1);
     trace.ops.forEach((op, at) => {
       if (op.result !== null) this.born.set(op.result.id, at);
+      if (op.result !== null) this.defs.set(op.result.id, op);
       if (op.opcode === 'label' && at > this.firstLabel) for (const a of op.args) if (a.tag === 'box') this.born.set(a.id, at);
     });
   }
@@ -226,8 +247,38 @@ class HeapOptimizer {
     return y.tag === 'const' || (this.born.get(y.id) ?? Infinity) < made;
   }
 
-  private static mayAliasIndex(a: Value, b: Value): boolean {
-    return indexKey(a) === indexKey(b) || a.tag === 'box' || b.tag === 'box';
+  /**
+   * Identity of an index: an int32 seen as a number (int_to_float of x + C) by
+   * x and C, so that two such boxes of one value name one cell; else the box,
+   * or the property key a constant index names (-0 and 0 are "0").
+   */
+  private indexKey(v: Value): Key {
+    const o = this.intOffset(v);
+    return o !== null ? `#${o.base}+${o.offset}` : plainIndexKey(v);
+  }
+
+  private mayAliasIndex(a: Value, b: Value): boolean {
+    if (this.indexKey(a) === this.indexKey(b)) return true;
+    if (a.tag === 'const' && b.tag === 'const') return false;
+    // int32 indices x + C1 and x + C2 (as numbers) differ when C1 !== C2 (int_add wraps: never equal)
+    const [x, y] = [this.intOffset(a), this.intOffset(b)];
+    return !(x !== null && y !== null && x.base === y.base && x.offset !== y.offset);
+  }
+
+  /** An index made by int_to_float of `base + offset` (int_add chains of constants), or null. */
+  private intOffset(v: Value): { base: number; offset: number } | null {
+    const def = v.tag === 'box' ? this.defs.get(v.id) : undefined;
+    if (def === undefined || def.opcode !== 'int_to_float') return null;
+    let x = this.resolve(def.args[0]);
+    let offset = 0;
+    for (;;) {
+      const d = x.tag === 'box' ? this.defs.get(x.id) : undefined;
+      const c = d?.opcode === 'int_add' ? d.args.findIndex((a) => a.tag === 'const') : -1;
+      if (d === undefined || c < 0) break;
+      offset = (offset + ((d.args[c] as Const).value as number)) | 0;
+      x = this.resolve(d.args[1 - c]);
+    }
+    return x.tag === 'box' ? { base: x.id, offset } : null;
   }
 
   /** Allocations stop being fresh when handed to anything but an access or an inspection of themselves. */
@@ -308,7 +359,7 @@ class HeapOptimizer {
     for (const [k, cells] of this.items) {
       if (!this.mayAlias(cells.arr, arr)) continue;
       if (index === null) this.items.delete(k);
-      else for (const [ik, c] of cells.items) if (HeapOptimizer.mayAliasIndex(c.index, index)) cells.items.delete(ik);
+      else for (const [ik, c] of cells.items) if (this.mayAliasIndex(c.index, index)) cells.items.delete(ik);
     }
     for (const [k, c] of this.lengths) {
       if (!this.mayAlias(c.obj, arr)) continue;
@@ -325,43 +376,65 @@ class HeapOptimizer {
     for (const [k, p] of this.pendingItems) {
       if (!this.mayAlias(p.arr, arr)) continue;
       if (index === null) this.pendingItems.delete(k);
-      else for (const [ik, s] of p.stores) if (HeapOptimizer.mayAliasIndex(s.index, index)) p.stores.delete(ik);
+      else for (const [ik, s] of p.stores) if (this.mayAliasIndex(s.index, index)) p.stores.delete(ik);
     }
   }
 
-  private knowItem(arr: Value, index: Value, value: Value, stored: boolean): void {
+  private knowItem(arr: Value, index: Value, value: Value, stored: boolean, reader: Reader): void {
     const k = keyOf(arr);
     let cells = this.items.get(k);
     if (!cells) this.items.set(k, (cells = { arr, items: new Map() }));
-    cells.items.set(indexKey(index), { index, value, stored });
+    cells.items.set(this.indexKey(index), { index, value, stored, reader });
   }
 
   getarrayitem(op: Op): void {
     const [arr, index] = op.args;
     const res = op.result!;
-    const known = this.items.get(keyOf(arr))?.items.get(indexKey(index));
+    const known = this.items.get(keyOf(arr))?.items.get(this.indexKey(index));
     if (known && this.forward(res, known.value)) return;
     this.observeItems(arr, index);
     this.emit(op);
-    this.knowItem(arr, index, res, false);
+    this.knowItem(arr, index, res, false, { opcode: op.opcode, descr: op.descr });
   }
 
   setarrayitem(op: Op): void {
     const [arr, index, value] = op.args;
-    const known = this.items.get(keyOf(arr))?.items.get(indexKey(index));
+    const known = this.items.get(keyOf(arr))?.items.get(this.indexKey(index));
     if (known && known.stored && sameValue(known.value, value)) return this.drop();
     const k = keyOf(arr);
     let pending = this.pendingItems.get(k);
-    const dead = pending?.stores.get(indexKey(index));
+    const dead = pending?.stores.get(this.indexKey(index));
     if (dead) {
       this.out[dead.at] = null;
       this.drop();
     }
     this.forgetItems(arr, index);
     const at = this.emit(op);
-    this.knowItem(arr, index, value, true);
+    const d = op.descr as ArrayDescr | null;
+    const back = this.readBack(d, value);
+    if (back !== null) this.knowItem(arr, index, back, true, { opcode: kindedOp('getarrayitem', back.kind), descr: d });
     if (!pending) this.pendingItems.set(k, (pending = { arr, stores: new Map() }));
-    pending.stores.set(indexKey(index), { index, at });
+    pending.stores.set(this.indexKey(index), { index, at });
+  }
+
+  /**
+   * What a read of an item gives after storing `value` (see the header), or
+   * null when the cache cannot say: a JS array or a Float64Array gives the
+   * value back; an integer typed array the int32 an int_to_float made the
+   * value from, when the store keeps it (ToInt32 of an int32 is itself, and
+   * `x & C` with 0 <= C below 2^8 or 2^16 fits a Uint8 or Uint16 item).
+   */
+  private readBack(d: ArrayDescr | null, value: Value): Value | null {
+    if (d === null || d.item === 'f64') return value;
+    const def = value.tag === 'box' ? this.defs.get(value.id) : undefined;
+    if (!isIntItem(d.item) || def === undefined || def.opcode !== 'int_to_float') return null;
+    const int = this.resolve(def.args[0]);
+    if (d.item === 'i32' || d.item === 'u32') return int;
+    const limit = d.item === 'u8' ? 255 : d.item === 'u16' ? 65535 : -1;
+    const mask = int.tag === 'box' ? this.defs.get(int.id) : undefined;
+    if (mask === undefined || mask.opcode !== 'int_and') return null;
+    const c = mask.args.find((a) => a.tag === 'const');
+    return c !== undefined && (c.value as number) >= 0 && (c.value as number) <= limit ? int : null;
   }
 
   arraylen(op: Op): void {
@@ -387,7 +460,7 @@ class HeapOptimizer {
       this.classes.set(obj.id, cls.cls);
       cls.ctorFields.forEach((f, k) => this.knowField(f, obj, op.args[k]));
     } else {
-      op.args.forEach((v, k) => this.knowItem(obj, constOf('f', k), v, true));
+      op.args.forEach((v, k) => this.knowItem(obj, constOf('f', k), v, true, { opcode: kindedOp('getarrayitem', v.kind), descr: null }));
       this.lengths.set(keyOf(obj), { obj, value: constOf('f', op.args.length) });
     }
   }
@@ -438,13 +511,67 @@ class HeapOptimizer {
       const body = this.trace.ops.slice(at + 1);
       const writes = body.some((o) => 'call' in OPS[o.opcode] && (o.descr as CallDescr).effect === 'write');
       const stored = new Set(body.filter((o) => o.opcode === 'setfield').map((o) => (o.descr as FieldDescr).name));
+      const carried = this.carryItems(op, at);
       if (writes || stored.has('length') || body.some((o) => o.opcode === 'setarrayitem')) {
         this.items.clear();
         this.lengths.clear();
         stored.add('length');
       }
       for (const descr of this.fields.keys()) if (stored.has(descr.name) || (writes && !descr.immutable)) this.fields.delete(descr);
+      if (carried.length > 0) {
+        op = { ...op, args: [...op.args, ...carried.map((c) => c.phi)] };
+        for (const c of carried) this.knowItem(c.arr, c.index, c.phi, true, c.reader);
+        this.carried = carried;
+        this.changed = true;
+      }
     }
     this.emit(op);
+  }
+
+  /**
+   * Items the loop proper carries in phis (store forwarding over the
+   * back-edge): a cell known at the jump into the second label, at an array and
+   * index fixed for the loop (defined before the label), starts each iteration
+   * as a new label arg: the entry jump passes what the preamble knows, the
+   * back-edge what the iteration knows (or a load made there). So a loop that
+   * reads an item it stored in the iteration before needs no load.
+   */
+  private carryItems(label: Op, at: number): Carried[] {
+    let entryAt = this.out.length - 1;
+    while (entryAt >= 0 && this.out[entryAt] === null) entryAt--;
+    const entry = entryAt >= 0 ? this.out[entryAt] : null;
+    if (entry === null || entry.opcode !== 'jump' || entry.descr !== label.descr) return [];
+    const fixed = (v: Value) => v.tag === 'const' || (this.born.get(v.id) ?? at) < at;
+    // Only cells the loop stores: their value is known at the back-edge, which
+    // then needs no load (a cell only read keeps its load in the loop).
+    const stores = this.trace.ops.slice(at + 1).filter((o) => o.opcode === 'setarrayitem');
+    const storedHere = (arr: Value, index: Value) => stores.some((o) => keyOf(o.args[0]) === keyOf(arr) && this.indexKey(o.args[1]) === this.indexKey(index));
+    const carried: Carried[] = [];
+    for (const cells of this.items.values()) {
+      if (!fixed(cells.arr)) continue;
+      for (const c of cells.items.values()) {
+        if (!fixed(c.index) || !storedHere(cells.arr, c.index)) continue;
+        carried.push({ arr: cells.arr, index: c.index, phi: this.ctx.boxes.box(c.value.kind), reader: c.reader });
+      }
+    }
+    if (carried.length > 0) {
+      this.out[entryAt] = { ...entry, args: [...entry.args, ...carried.map((c) => this.items.get(keyOf(c.arr))!.items.get(this.indexKey(c.index))!.value)] };
+    }
+    return carried;
+  }
+
+  /** The back-edge into the loop proper passes its carried items' values (see carryItems). */
+  jump(op: Op): void {
+    if (this.carried.length > 0 && op.descr === this.trace.ops[this.secondLabel].descr) {
+      const values = this.carried.map((c) => {
+        const known = this.items.get(keyOf(c.arr))?.items.get(this.indexKey(c.index));
+        if (known !== undefined && known.value.kind === c.phi.kind) return known.value;
+        const load = this.ctx.boxes.box(c.phi.kind);
+        this.emit({ opcode: c.reader.opcode, args: [c.arr, c.index], result: load, descr: c.reader.descr, failArgs: null });
+        return load;
+      });
+      op = { ...op, args: [...op.args, ...values] };
+    }
+    this.generic(op);
   }
 }

@@ -17,7 +17,7 @@
 // - The trace's inputs and its final jump/finish keep their meaning; loop
 //   peeling may add a second label (see unroll.ts).
 
-import type { GuardDescr } from '../ir/descr.js';
+import type { GuardDescr, TargetDescr } from '../ir/descr.js';
 import { BoxFactory, type Box, type Op, type Trace, type Value } from '../ir/trace.js';
 
 export interface OptContext {
@@ -25,6 +25,18 @@ export interface OptContext {
   readonly kind: 'loop' | 'bridge';
   /** Fresh boxes, numbered after every box of the trace being optimized. */
   readonly boxes: BoxFactory;
+  /** What the JIT runtime knows beyond this trace (absent when a pass runs alone, e.g. in tests). */
+  readonly env?: OptEnv;
+}
+
+/** The JIT runtime, as the optimizer sees it. */
+export interface OptEnv {
+  /** The optimized trace of the compiled loop whose first label is `target`, or null. */
+  loopTrace(target: TargetDescr): Trace | null;
+  /** A guard id not used before (for guards a pass copies). */
+  newGuardId(): number;
+  /** The loop the trace belongs to (for a bridge: the loop of its guard), by its first label; null if unknown. */
+  readonly owner: TargetDescr | null;
 }
 
 export interface OptPass {
@@ -58,6 +70,6 @@ export function nextBoxId(trace: Trace): number {
   return max + 1;
 }
 
-export function contextFor(trace: Trace, kind: 'loop' | 'bridge'): OptContext {
-  return { kind, boxes: new BoxFactory(nextBoxId(trace)) };
+export function contextFor(trace: Trace, kind: 'loop' | 'bridge', env?: OptEnv): OptContext {
+  return { kind, boxes: new BoxFactory(nextBoxId(trace)), ...(env ? { env } : {}) };
 }

@@ -2,7 +2,9 @@
 // off (`--jit-opt=-name`), and tests can run any pass alone.
 //
 // Order, and why:
-//   unroll   first: peeling copies the loop body once, so every later pass sees
+//   bridge-preamble  first, for bridges into a peeled loop: the loop's
+//            preamble becomes part of the bridge, for all passes to optimize.
+//   unroll   first for loops: peeling copies the loop body once, so every later pass sees
 //            the preamble's facts while optimizing the loop proper.
 //   unbox    carries values boxed on both back-edges as raw numbers, so that
 //            fold can see through the peeled loop's header.
@@ -14,16 +16,31 @@
 //   guards   value knowledge from guards (classes, constants, non-null) removes
 //            implied guards and strengthens equality guards into guard_value,
 //            which gives intbounds point values.
-//   intbounds  value ranges decide comparisons (e.g. bounds checks).
+//   intbounds  value ranges decide comparisons (e.g. bounds checks), make exact
+//            integer arithmetic in floats simpler or int, and carry loop phis
+//            that are int32s as ints.
 //   fold     constant folding and algebraic rules; tidies expressions so that
 //            more of them look alike to cse.
+//   phis     after intbounds and fold, whose simplifications reveal loop phis
+//            the loop passes back unchanged (`p + 1 - 1`): they become the
+//            entry value, which cse can then match with the preamble's work.
+//   intbounds, fold, phis, heap again: a phi carried as an int, or replaced by
+//            its entry value, is an int32 with the preamble's bounds: arithmetic
+//            on it narrows to ints and guards it decides go, more phis turn out
+//            invariant (`p + 1 + 1 - 2`); then accesses through it are the same
+//            cells (or provably others): loads forward, and items the loop
+//            stores go around it in phis.
 //   cse      one copy of each pure computation, elidable call and guard: with
 //            the preamble in front, loop-invariant work leaves the loop.
-//   dce      last: every pass above leaves dead ops behind.
+//   dce      every pass above leaves dead ops behind.
+//   close    last: the loop proper's label takes the preamble values it uses
+//            as args, which no pass needs any more, and bridges can enter it.
 
 import type { Trace } from '../ir/trace.js';
 import { verifyTrace } from '../ir/verify.js';
-import { contextFor, type OptPass } from './pass.js';
+import { contextFor, type OptEnv, type OptPass } from './pass.js';
+import { bridgePreamblePass } from './bridge-preamble.js';
+import { closePass } from './close.js';
 import { csePass } from './cse.js';
 import { dcePass } from './dce.js';
 import { foldPass } from './fold.js';
@@ -31,12 +48,14 @@ import { guardsPass } from './guards.js';
 import { heapPass } from './heap.js';
 import { intboundsPass } from './intbounds.js';
 import { unboxPass } from './unbox.js';
+import { phisPass } from './phis.js';
 import { unrollPass } from './unroll.js';
 import { virtualizePass } from './virtualize.js';
 
-export const PIPELINE: readonly OptPass[] = [unrollPass, unboxPass, virtualizePass, heapPass, guardsPass, intboundsPass, foldPass, csePass, dcePass];
+export const PIPELINE: readonly OptPass[] = [bridgePreamblePass, unrollPass, unboxPass, virtualizePass, heapPass, guardsPass, intboundsPass, foldPass, phisPass, intboundsPass, foldPass, phisPass, heapPass, csePass, dcePass, closePass];
 
-export const PASS_NAMES: readonly string[] = PIPELINE.map((p) => p.name);
+/** Each pass once, in the order it first runs. */
+export const PASS_NAMES: readonly string[] = [...new Set(PIPELINE.map((p) => p.name))];
 
 /** Ops removed per pass, for `--jit-stats`. */
 export type OptStats = Map<string, { runs: number; removed: number }>;
@@ -51,13 +70,13 @@ export interface OptimizeOptions {
   readonly only?: readonly string[];
 }
 
-export function optimizeTrace(trace: Trace, kind: 'loop' | 'bridge', options: OptimizeOptions = {}): Trace {
+export function optimizeTrace(trace: Trace, kind: 'loop' | 'bridge', options: OptimizeOptions = {}, env?: OptEnv): Trace {
   let t = trace;
   for (const pass of PIPELINE) {
     if (options.disabled?.has(pass.name)) continue;
     if (options.only && !options.only.includes(pass.name)) continue;
     const before = t.ops.length;
-    t = pass.run(t, contextFor(t, kind));
+    t = pass.run(t, contextFor(t, kind, env));
     if (options.verify) verifyTrace(t);
     const s = options.stats;
     if (s) {

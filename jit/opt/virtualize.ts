@@ -66,7 +66,7 @@
 // bridges and across a trace's first label; aliases among one guard's failArgs
 // (forced, see above).
 
-import type { ClassDescr, FieldDescr, GuardDescr } from '../ir/descr.js';
+import type { CallDescr, ClassDescr, FieldDescr, GuardDescr } from '../ir/descr.js';
 import { OPS, type Opcode } from '../ir/ops.js';
 import { BoxFactory, constOf, type Box, type Op, type Trace, type Value } from '../ir/trace.js';
 import type { VirtualInfo } from '../resume/snapshot.js';
@@ -202,6 +202,14 @@ class Virtualizer {
   private readonly guardUpdates = new Map<Op, { readonly failArgs: Value[]; readonly virtuals: VirtualInfo[] }>();
   /** Loop label positions carried as virtuals, with their shape. */
   private readonly carried = new Map<number, Template>();
+  /** The op before was a call this pass removed: its guard_no_exception goes too. */
+  removedCall = false;
+
+  takeRemovedCall(): boolean {
+    const r = this.removedCall;
+    this.removedCall = false;
+    return r;
+  }
 
   constructor(
     private readonly trace: Trace,
@@ -659,7 +667,23 @@ const HANDLERS: Partial<Record<Opcode, Handler>> = {
   },
   guard_true: (v, op) => constantGuard(v, op),
   guard_false: (v, op) => constantGuard(v, op),
+  call_f: (v, op) => arrayPush(v, op),
+  guard_no_exception: (v) => v.takeRemovedCall(),
 };
+
+/**
+ * `arr.push(x)` (the library method, one argument) on a virtual array appends
+ * an item and gives the new length: interpreters build arrays that way. The
+ * call's guard_no_exception goes with it (a push on a plain array cannot throw).
+ */
+function arrayPush(v: Virtualizer, op: Op): boolean {
+  const d = op.descr as CallDescr;
+  const arr = d.name === 'Array.push' && op.args.length === 2 ? virtualArg(v, op, 0) : null;
+  if (arr === null || arr.kind !== 'array') return false;
+  arr.items.push(v.resolve(op.args[1]));
+  if (d.canRaise) v.removedCall = true;
+  return v.bind(op.result!, constOf('f', arr.items.length));
+}
 
 /** ptr_eq / ptr_ne with a virtual operand: a fresh object is identical only to itself. */
 function identity(v: Virtualizer, op: Op, eq: boolean): boolean {

@@ -55,4 +55,10 @@ export interface VableSnapshot {
   readonly values: readonly number[];
   /** failArgs known to be one of the object's virtualizable arrays (slot of item 0), for bridges. */
   readonly arrays: readonly { readonly at: number; readonly base: number }[];
+  /**
+   * The object holds the slots already: the guard follows a residual call that
+   * was given them (written back before it) and may have changed them. Nothing is
+   * written back on failure; a bridge reads them from the object.
+   */
+  readonly inHeap?: boolean;
 }

@@ -13,7 +13,9 @@
 // after. Contract for interpreter authors: code the trace does not inline (host
 // functions, dontLookInside) must not reach the object's virtualizable fields
 // except through its arguments. Array fields must be readonly and keep their
-// length for a given green key.
+// length for a given green key. A readonly scalar field (say, a typed array the
+// interpreter indexes) is only carried: the loop and its bridges need not read
+// it again, and nothing writes it back.
 
 import type { FieldDescr } from '../ir/descr.js';
 import type { Kind } from '../ir/ops.js';
@@ -62,6 +64,7 @@ export function readSlots(obj: unknown, layout: VableLayout): unknown[] {
 
 export function writeSlots(obj: unknown, layout: VableLayout, values: readonly unknown[]): void {
   layout.slots.forEach((s, k) => {
+    if (s.index < 0 && s.field.immutable) return; // a readonly field cannot have changed
     if (s.index < 0) (obj as Obj)[s.field.name] = values[k];
     else ((obj as Obj)[s.field.name] as unknown[])[s.index] = values[k];
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
-import { DescrRegistry } from '../../jit/ir/descr.js';
+import { arrayDescr, DescrRegistry } from '../../jit/ir/descr.js';
 import type { CallDescr, ClassDescr, Descr, FieldDescr } from '../../jit/ir/descr.js';
 import type { Opcode } from '../../jit/ir/ops.js';
 import { parseTrace } from '../../jit/ir/parse.js';
@@ -161,6 +161,12 @@ describe('verifyTrace', () => {
     fails(edited((ops) => { ops[9] = { ...ops[9], descr: check }; ops.splice(10, 0, op('guard_no_exception', [], null, { kind: 'guard', id: 9, resume: null, failures: 0, bridge: null }, [])); }),
       'op 9 (call_f): call:check returns kind i, the op f [descr]', 'descr');
     fails(edited((ops) => { ops[10] = { ...ops[10], args: [ops[10].args[0]] }; }), 'op 10 (new): class Pair takes 2 constructor arguments, got 1 [descr]', 'descr');
+    // item ops take an array descriptor or none; getarrayitem_i one of integer items
+    const item = (d: Descr | null) => edited((ops, t) => { ops[1] = op('getarrayitem_i', [t.inputs[2], constOf('f', 0)], box('i', 3), d); });
+    expect(() => verifyTrace(item(null))).not.toThrow();
+    expect(() => verifyTrace(item(arrayDescr('Uint16Array')))).not.toThrow();
+    fails(item(arrayDescr('Float64Array')), 'op 1 (getarrayitem_i): getarrayitem_i reads integers, array:Float64Array holds floats [descr]', 'descr');
+    fails(edited((ops, t) => { ops[1] = op('typed_index_ok', [t.inputs[2], constOf('f', 0)], box('i', 3)); }), 'op 1 (typed_index_ok): needs an array descriptor [descr]', 'descr');
     fails(edited((ops) => { ops[10] = { ...ops[10], args: [ops[10].args[0], constOf('i', 2)] }; }), 'op 10 (new): argument 1 has kind i, field b has kind f [descr]', 'descr');
   });
 

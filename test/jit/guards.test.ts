@@ -19,7 +19,8 @@ async function sameAsPlain(fixture: string, argv: string[], opts: MetaInterpOpti
 }
 
 const isGuard = (op: Op): boolean => op.opcode.startsWith('guard_');
-const firstGuard = (t: Trace): Op => t.ops.find(isGuard)!;
+/** The first guard in the loop body after op index `after` (the loop's own exit test comes first). */
+const guardAfter = (t: Trace, after: number): Op => t.ops.find((op, i) => i > after && isGuard(op))!;
 const indexOfWrite = (t: Trace, field: string): number =>
   t.ops.findIndex((op) => op.opcode === 'setfield' && (op.descr as { name: string }).name === field);
 
@@ -29,8 +30,9 @@ describe('(a) a guard failing mid-bytecode, after a side effect', () => {
     expect(r.out).toBe('steps=100 thirds=1650 others=67\n');
     // The loop writes `steps` and then guards on the branch, inside one bytecode.
     const loop = theLoop(r);
-    const guard = firstGuard(loop);
-    expect(indexOfWrite(loop, 'steps')).toBeLessThan(loop.ops.indexOf(guard));
+    const write = indexOfWrite(loop, 'steps');
+    expect(write).toBeGreaterThan(0);
+    expect(guardAfter(loop, write)).toBeDefined();
     expect(r.stats.guardFailures).toBeGreaterThan(10);
   });
 
@@ -47,7 +49,7 @@ describe('(b) a guard failing inside inlined helpers, two frames deep', () => {
     // Both helpers are inlined: no calls in the loop.
     expectOps(loop, { call_f: 0, call_n: 0, call_r: 0, call_i: 0 });
     // The branch guard in `classify` resumes into run -> visit -> classify.
-    const guard = firstGuard(loop);
+    const guard = loop.ops.find((op) => isGuard(op) && (op.descr as GuardDescr).resume!.frames.length > 1)!;
     const frames = (guard.descr as GuardDescr).resume!.frames.map((f) => f.code.name);
     expect(frames).toEqual(['guard-inlined.ts:run', 'guard-inlined.ts:visit', 'guard-inlined.ts:classify']);
     expect(r.stats.guardFailures).toBeGreaterThan(10);
@@ -239,5 +241,24 @@ describe('bridges that cannot be traced', () => {
     const r = await sameAsPlain('bridge-abort.ts', ['1000'], { params });
     expect(r.log).toContain('# trace aborted at ');
     expect(r.log).not.toContain('# trace aborted at ?');
+  });
+});
+
+describe('chains of bridges stop at max_bridge_depth', () => {
+  // With every guard failing, each bridge's guards fail too: the chain would grow
+  // as long as the program runs. Beyond the limit the interpreter takes over.
+  const forced = (depth: number) => sameAsPlain('guard-inlined.ts', ['100'], {
+    params: { bridge_threshold: 2, max_bridge_depth: depth },
+    forceGuardFailure: () => true,
+  });
+
+  test('depth 0: no bridges at all; deeper limits allow more of them', async () => {
+    const none = await forced(0);
+    expect(none.stats.bridges).toBe(0);
+    expect(none.stats.guardFailures).toBeGreaterThan(10);
+    const one = await forced(1);
+    const four = await forced(4);
+    expect(one.stats.bridges).toBeGreaterThanOrEqual(1);
+    expect(four.stats.bridges).toBeGreaterThan(one.stats.bridges);
   });
 });

@@ -83,7 +83,8 @@ describe('weAreJitted', () => {
     const r = await run('hint-we-are-jitted.ts', ['50']);
     expect(r.out).toBe('2550\n');
     // The fast path's float_mul, not the slow path's call; the only guard is the loop test.
-    expectOps(theLoop(r), { float_mul: 1, call_f: 0, guard_true: 1, guard_false: 0 });
+    expectOps(theLoop(r), { float_mul: 1, call_f: 0 });
+    expect(theLoop(r).ops.filter((o) => o.opcode === 'guard_true' || o.opcode === 'guard_false').length).toBe(1);
   });
 });
 

@@ -88,7 +88,8 @@ describe('guest function calls (the portal called recursively)', () => {
     const portalCalls = (t: Trace) => opsOf(t, 'call_f').filter((op) => (op.descr as { name: string }).name === 'guest-calls.ts:run').length;
     const [outer, inner] = loops(r).sort((a, b) => portalCalls(b) - portalCalls(a));
     expect(portalCalls(outer), dumpTraces(r)).toBe(1);
-    expectExactOps(inner, { getfield_f: 5, float_add: 2, setfield: 2, float_lt: 1, guard_true: 1 });
+    // the loop's exit test `if (!(i < n)) break`, then acc += i and i++
+    expectExactOps(inner, { getfield_f: 5, float_add: 2, setfield: 2, float_lt: 1, bool_not: 1, guard_false: 1 });
     const plain = await metaInterp('guest-calls.ts', ['30'], { jit: false });
     expect(r.out).toBe(plain.out);
   });
@@ -98,11 +99,35 @@ describe('recursive interpreter helpers', () => {
   test('are inlined max_unroll_recursion levels deep, then called', async () => {
     const r = await metaInterp('recursive-helper.ts', ['50', '10']);
     expect(r.out).toBe('2750\n'); // 50 * (10 + 9 + ... + 1)
-    // One `k <= 0` guard per inlined level, then the residual call.
-    expectLoopOps(r, { guard_false: 3, call_f: 1 });
+    // The loop's exit test, one `k <= 0` guard per inlined level, then the residual call.
+    expectLoopOps(r, { guard_false: 4, call_f: 1 });
 
     const shallow = await metaInterp('recursive-helper.ts', ['50', '10'], { params: { max_unroll_recursion: 1 } });
     expect(shallow.out).toBe('2750\n');
-    expectLoopOps(shallow, { guard_false: 1, call_f: 1 });
+    expectLoopOps(shallow, { guard_false: 2, call_f: 1 });
+  });
+});
+
+describe('the portal', () => {
+  test('a dispatch loop with a condition is refused, with its position: entering compiled code would skip it', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'portal-')), 'cond.ts');
+    fs.writeFileSync(file, [
+      "import { JitDriver } from 'metajit';",
+      'class Frame { i: number; constructor(i: number) { this.i = i; } }',
+      "const driver = new JitDriver({ greens: [], reds: ['frame'] });",
+      'function run(frame: Frame): void {',
+      '  while (frame.i > 0) {',
+      '    driver.jitMergePoint(frame);',
+      '    frame.i = frame.i - 1;',
+      '    driver.canEnterJit(frame);',
+      '  }',
+      '}',
+      'export function main(argv: readonly string[]): number { run(new Frame(Number(argv[0]))); return 0; }',
+      '',
+    ].join('\n'));
+    await expect(metaInterp(file, ['10'])).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:3: the dispatch loop must be \`while \\(true\\)\` or \`for \\(;;\\)\``));
   });
 });

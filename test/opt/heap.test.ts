@@ -221,6 +221,66 @@ jump(r0, f5, descr=target:L)
 `));
 });
 
+describe('heap: typed arrays', () => {
+  it('a typed store is read back only where its conversion keeps the value', () => opt(`
+[r0, r1, r2, f3, i4]
+label(r0, r1, r2, f3, i4, descr=target:L)
+i5 = int_and(i4, 255)
+f6 = int_to_float(i5)
+setarrayitem(r0, 0.0, f6, descr=array:Uint8Array)
+i7 = getarrayitem_i(r0, 0.0, descr=array:Uint8Array)
+f8 = int_to_float(i4)
+setarrayitem(r0, 1.0, f8, descr=array:Uint8Array)
+i9 = getarrayitem_i(r0, 1.0, descr=array:Uint8Array)
+setarrayitem(r1, 0.0, f8, descr=array:Int32Array)
+i10 = getarrayitem_i(r1, 0.0, descr=array:Int32Array)
+setarrayitem(r2, 0.0, f3, descr=array:Float32Array)
+f11 = getarrayitem_f(r2, 0.0, descr=array:Float32Array)
+setarrayitem(r2, 1.0, f3, descr=array:Float64Array)
+f12 = getarrayitem_f(r2, 1.0, descr=array:Float64Array)
+jump(r0, r1, r2, f3, i7, i9, i10, f11, f12, descr=target:L2)
+`, `
+[r0, r1, r2, f3, i4]
+label(r0, r1, r2, f3, i4, descr=target:L)
+i5 = int_and(i4, 255)
+f6 = int_to_float(i5)
+setarrayitem(r0, 0.0, f6, descr=array:Uint8Array)
+f8 = int_to_float(i4)
+setarrayitem(r0, 1.0, f8, descr=array:Uint8Array)
+i9 = getarrayitem_i(r0, 1.0, descr=array:Uint8Array)
+setarrayitem(r1, 0.0, f8, descr=array:Int32Array)
+setarrayitem(r2, 0.0, f3, descr=array:Float32Array)
+f11 = getarrayitem_f(r2, 0.0, descr=array:Float32Array)
+setarrayitem(r2, 1.0, f3, descr=array:Float64Array)
+jump(r0, r1, r2, f3, i5, i9, i4, f11, f3, descr=target:L2)
+`));
+
+  it('int32 indices x + C1 and x + C2 are different cells; x and an unknown index may be one', () => opt(`
+[r0, i1, f2, f3]
+label(r0, i1, f2, f3, descr=target:L)
+f4 = int_to_float(i1)
+i5 = int_add(i1, 1)
+f6 = int_to_float(i5)
+f7 = getarrayitem_f(r0, f4)
+setarrayitem(r0, f6, f3)
+f8 = getarrayitem_f(r0, f4)
+setarrayitem(r0, f2, f3)
+f9 = getarrayitem_f(r0, f4)
+jump(r0, i1, f8, f9, descr=target:L2)
+`, `
+[r0, i1, f2, f3]
+label(r0, i1, f2, f3, descr=target:L)
+f4 = int_to_float(i1)
+i5 = int_add(i1, 1)
+f6 = int_to_float(i5)
+f7 = getarrayitem_f(r0, f4)
+setarrayitem(r0, f6, f3)
+setarrayitem(r0, f2, f3)
+f9 = getarrayitem_f(r0, f4)
+jump(r0, i1, f7, f9, descr=target:L2)
+`));
+});
+
 describe('heap: calls', () => {
   it("a 'write' call forgets mutable fields, keeps immutable ones and fresh allocations", () => opt(`
 [r0, r1]
@@ -364,6 +424,37 @@ jump(r0, f3, descr=target:L)
 });
 
 describe('heap: labels', () => {
+  it('an item the loop stores at a fixed index goes around the loop in a phi; one it only reads keeps its load', () => opt(`
+[r0, f1]
+label(r0, f1, descr=target:L)
+f2 = getarrayitem_f(r0, 0.0)
+f3 = float_add(f2, f1)
+setarrayitem(r0, 0.0, f3)
+f4 = getarrayitem_f(r0, 1.0)
+jump(f3, descr=target:P)
+label(f5, descr=target:P)
+f6 = getarrayitem_f(r0, 0.0)
+f7 = float_add(f6, f5)
+setarrayitem(r0, 0.0, f7)
+f8 = getarrayitem_f(r0, 1.0)
+f9 = float_add(f7, f8)
+jump(f9, descr=target:P)
+`, `
+[r0, f1]
+label(r0, f1, descr=target:L)
+f2 = getarrayitem_f(r0, 0.0)
+f3 = float_add(f2, f1)
+setarrayitem(r0, 0.0, f3)
+f4 = getarrayitem_f(r0, 1.0)
+jump(f3, f3, descr=target:P)
+label(f5, f10, descr=target:P)
+f7 = float_add(f10, f5)
+setarrayitem(r0, 0.0, f7)
+f8 = getarrayitem_f(r0, 1.0)
+f9 = float_add(f7, f8)
+jump(f9, f7, descr=target:P)
+`));
+
   it('at the peeled loop header, loads the loop cannot change stay in the preamble', () => opt(`
 [r0, r1]
 label(r0, r1, descr=target:L)

@@ -126,7 +126,8 @@ i5 = int_add(i1, 1)
 i6 = int_gt(i5, -2147483648)
 i7 = int_and(i0, 15)
 f8 = int_to_float(i7)
-f9 = float_mul(f8, f8)
+i18 = int_mul(i7, i7)
+f9 = int_to_float(i18)
 i12 = int_ushr(i1, 28)
 i14 = int_shr(i2, 4)
 i16 = float_to_int32(f9)
@@ -216,6 +217,153 @@ f6 = float_mul(f5, f5)
 f7 = float_mul(f6, f6)
 i8 = float_eq(f7, 0.5)
 jump(i4, i8, descr=target:L2)
+`));
+});
+
+describe('intbounds: exact integer arithmetic in floats', () => {
+  it('(y + C1) + C2 is y + (C1 + C2) for an integral y; y + 0 is y only when y cannot be -0', () => opt(`
+[r0, f1, i2]
+label(r0, f1, i2, descr=target:L)
+i3 = typed_index_ok(r0, f1, descr=array:Uint8Array)
+guard_true(i3, descr=guard:1) []
+f4 = float_add(f1, 1.0)
+f5 = float_sub(f4, 1.0)
+f6 = float_add(2.0, f4)
+f7 = int_to_float(i2)
+f8 = float_add(f7, 1.0)
+f9 = float_sub(f8, 1.0)
+f10 = float_add(f1, 0.5)
+f11 = float_add(f10, 1.0)
+jump(f5, f6, f9, f11, descr=target:L2)
+`, `
+[r0, f1, i2]
+label(r0, f1, i2, descr=target:L)
+i3 = typed_index_ok(r0, f1, descr=array:Uint8Array)
+guard_true(i3, descr=guard:1) []
+f4 = float_add(f1, 1.0)
+f5 = float_add(f1, 0.0)
+f6 = float_add(f1, 3.0)
+f7 = int_to_float(i2)
+f8 = float_add(f7, 1.0)
+f10 = float_add(f1, 0.5)
+f11 = float_add(f10, 1.0)
+jump(f5, f6, f7, f11, descr=target:L2)
+`));
+
+  it('+ - * of int32 values with an int32 result become int ops; a product that may be -0 stays', () => opt(`
+[i0, i1]
+label(i0, i1, descr=target:L)
+i2 = int_and(i0, 255)
+f3 = int_to_float(i2)
+f4 = float_add(f3, 1.0)
+f5 = float_sub(f4, f3)
+f6 = float_mul(f3, -1.0)
+f7 = int_to_float(i1)
+f8 = float_add(f7, 1.0)
+jump(f5, f6, f8, descr=target:L2)
+`, `
+[i0, i1]
+label(i0, i1, descr=target:L)
+i2 = int_and(i0, 255)
+f3 = int_to_float(i2)
+i9 = int_add(i2, 1)
+f4 = int_to_float(i9)
+i10 = int_sub(i9, i2)
+f5 = int_to_float(i10)
+f6 = float_mul(f3, -1.0)
+f7 = int_to_float(i1)
+f8 = float_add(f7, 1.0)
+jump(f5, f6, f8, descr=target:L2)
+`));
+
+  it('(x + C1) + C2 is x + (C1 + C2) in int32, and x for 0', () => opt(`
+[i0]
+label(i0, descr=target:L)
+i1 = int_add(i0, 1)
+i2 = int_add(i1, 1)
+i3 = int_sub(i2, 2)
+i4 = int_sub(i0, 5)
+i5 = int_add(7, i4)
+jump(i3, i5, descr=target:L2)
+`, `
+[i0]
+label(i0, descr=target:L)
+i1 = int_add(i0, 1)
+i2 = int_add(i0, 2)
+i4 = int_add(i0, -5)
+i5 = int_add(i0, 2)
+jump(i0, i5, descr=target:L2)
+`));
+
+  it('a float sum of int32s that a guard shows to be an int32 is the int op after that guard', () => opt(`
+[i0]
+label(i0, descr=target:L)
+f1 = int_to_float(i0)
+f2 = float_add(f1, 1.0)
+i3 = float_lt(f2, 100.0)
+guard_true(i3, descr=guard:1) [f2]
+i4 = float_ge(f2, 0.0)
+guard_true(i4, descr=guard:2) [f2]
+f5 = float_mul(f2, 2.0)
+jump(f5, descr=target:L2)
+`, `
+[i0]
+label(i0, descr=target:L)
+f1 = int_to_float(i0)
+f2 = float_add(f1, 1.0)
+i3 = float_lt(f2, 100.0)
+guard_true(i3, descr=guard:1) [f2]
+i6 = int_add(i0, 1)
+f7 = int_to_float(i6)
+i4 = float_ge(f7, 0.0)
+guard_true(i4, descr=guard:2) [f7]
+i8 = int_mul(i6, 2)
+f5 = int_to_float(i8)
+jump(f5, descr=target:L2)
+`));
+
+  it('a float phi that is an int32 on both jumps into the loop is carried as an int', () => opt(`
+[f0]
+label(f0, descr=target:L)
+i1 = float_lt(f0, 100.0)
+guard_true(i1, descr=guard:1) []
+i2 = float_ge(f0, 0.0)
+guard_true(i2, descr=guard:2) []
+f3 = float_add(f0, 0.0)
+i4 = float_is_integer(f3)
+guard_true(i4, descr=guard:3) []
+jump(0.0, descr=target:L.loop)
+label(f5, descr=target:L.loop)
+f6 = float_add(f5, 1.0)
+i7 = float_lt(f6, 100.0)
+guard_true(i7, descr=guard:4) []
+i8 = float_ge(f6, 1.0)
+guard_true(i8, descr=guard:5) []
+i9 = float_is_integer(f6)
+guard_true(i9, descr=guard:6) []
+jump(f6, descr=target:L.loop)
+`, `
+[f0]
+label(f0, descr=target:L)
+i1 = float_lt(f0, 100.0)
+guard_true(i1, descr=guard:1) []
+i2 = float_ge(f0, 0.0)
+guard_true(i2, descr=guard:2) []
+f3 = float_add(f0, 0.0)
+i4 = float_is_integer(f3)
+guard_true(i4, descr=guard:3) []
+jump(0, descr=target:L.loop)
+label(i10, descr=target:L.loop)
+f5 = int_to_float(i10)
+f6 = float_add(f5, 1.0)
+i7 = float_lt(f6, 100.0)
+guard_true(i7, descr=guard:4) []
+i8 = float_ge(f6, 1.0)
+guard_true(i8, descr=guard:5) []
+i9 = float_is_integer(f6)
+guard_true(i9, descr=guard:6) []
+i11 = float_to_int32(f6)
+jump(i11, descr=target:L.loop)
 `));
 });
 

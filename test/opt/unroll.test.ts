@@ -512,6 +512,8 @@ for (const [interpreter, programs, fileName] of [
         expect(run.result).toEqual(expected);
       }
     }), { numRuns: 60 });
-    expect(peeled).toBeGreaterThan(10);
+    // Usually 25-55 loops are peeled; how many programs loop long enough is random
+    // (CI once saw 10): the check is that peeling happened at all, often.
+    expect(peeled).toBeGreaterThan(4);
   });
 }

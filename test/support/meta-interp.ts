@@ -70,6 +70,7 @@ export async function loadFixture(fixture: string, opts: MetaInterpOptions = {})
     params: { ...defaultParams(), threshold: 3, ...opts.params },
     log: new JitLog({ write: (t) => { log += t; } }),
     stats,
+    keepTraces: true,
     ...(opts.optimize ? { optimize: opts.optimize } : {}),
   });
   return Object.assign(interp, { log: () => log });

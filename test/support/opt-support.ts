@@ -20,18 +20,18 @@ import { ConstRegistry, printTrace } from '../../jit/ir/print.js';
 import { BoxFactory, constOf } from '../../jit/ir/trace.js';
 import type { Box, Op, Trace, Value } from '../../jit/ir/trace.js';
 import { verifyTrace } from '../../jit/ir/verify.js';
-import { contextFor, nextBoxId, type OptPass } from '../../jit/opt/pass.js';
+import { contextFor, nextBoxId, type OptEnv, type OptPass } from '../../jit/opt/pass.js';
 import { unrollPass } from '../../jit/opt/unroll.js';
 import { expectSameBehaviour, snapshotsOf } from '../support/opt-equivalence.js';
 
 // ---- before/after ------------------------------------------------------------
 
 /** Parses both texts with the same registries, runs the pass on `before`, and compares the printed traces. */
-export function expectOptimized(pass: OptPass, descrs: DescrRegistry, consts: ConstRegistry, before: string, after: string): void {
+export function expectOptimized(pass: OptPass, descrs: DescrRegistry, consts: ConstRegistry, before: string, after: string, env?: OptEnv): void {
   const input = parseTrace(before, descrs, consts);
   verifyTrace(input);
   const kind = input.ops[0]?.opcode === 'label' ? 'loop' : 'bridge';
-  const output = pass.run(input, contextFor(input, kind));
+  const output = pass.run(input, contextFor(input, kind, env));
   verifyTrace(output);
   expect(printTrace(output, consts)).toBe(printTrace(parseTrace(after, descrs, consts), consts));
 }

@@ -240,6 +240,7 @@ class Builder {
       case 6: {
         const x = this.value('float', s.b, s), y = this.value('float', s.c, s);
         if (s.a % 7 === 6) this.emit('float_is_true', [x], 'bool');
+        else if (s.a % 7 === 5) this.emit('float_is_integer', [x], 'bool');
         else this.emit(at(FLOAT_CMP, s.a), [x, y], 'bool');
         break;
       }

@@ -108,7 +108,7 @@ const SPECS: Record<Opcode, Spec | 'elsewhere'> = {
   bool_not: { args: [INT_OR_BOOL] },
   float_add: ff, float_sub: ff, float_mul: ff, float_div: ff, float_mod: ff, float_pow: ff,
   float_neg: f1, float_abs: f1, float_floor: f1, float_ceil: f1, float_trunc: f1, float_sqrt: f1, float_min: ff, float_max: ff,
-  float_lt: ff, float_le: ff, float_gt: ff, float_ge: ff, float_eq: ff, float_ne: ff, float_is_true: f1,
+  float_lt: ff, float_le: ff, float_gt: ff, float_ge: ff, float_eq: ff, float_ne: ff, float_is_true: f1, float_is_integer: f1, float_is_int32: f1,
   float_to_int32: f1, int_to_float: { args: [INT] }, uint_to_float: { args: [INT] },
   box_float: f1, unbox_float: { args: [FLOAT], kinds: ['r'] },
   box_int: { args: [INT_OR_BOOL] }, unbox_int: { args: [INT_OR_BOOL], kinds: ['r'] },
@@ -116,6 +116,7 @@ const SPECS: Record<Opcode, Spec | 'elsewhere'> = {
   ref_is_true: { args: [R_ANY] }, ref_typeof: { args: [R_ANY] },
   instanceof: { args: [fc.oneof(R_ANY, CELL)], descr: cellClass },
   str_len: { args: [STRING] }, str_charcode: { args: [STRING, FLOAT] },
+  str_lt: { args: [STRING, STRING] }, str_le: { args: [STRING, STRING] },
   str_concat: { args: [fc.oneof(STRING, R_PRIM), R_PRIM] }, str_from_float: f1,
   getfield_i: { args: [CELL], descr: fieldI }, getfield_f: { args: [CELL], descr: fieldF }, getfield_r: { args: [CELL], descr: fieldR },
   setfield: { args: [CELL, INT_OR_BOOL], descr: fieldI },
@@ -142,6 +143,7 @@ const SPECS: Record<Opcode, Spec | 'elsewhere'> = {
   guard_no_exception: { args: [INT], descr: callRaise, shape: 'raise' },
   guard_not_invalidated: 'elsewhere', // wasm.test.ts and the contract tests
   label: 'elsewhere', jump: 'elsewhere', finish: 'elsewhere', debug_merge_point: 'elsewhere',
+  typed_index_ok: 'elsewhere', // typed-heap.test.ts, on every kind of typed array
 };
 
 // ---------------------------------------------------------------- running

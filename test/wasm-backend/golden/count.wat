@@ -2,7 +2,7 @@
 ;; wasm module for count
 (module
  (type $0 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mem 1 64))
+ (import "env" "mem" (memory $mem 1024 1024))
  (import "env" "inv" (global $inv (mut i32)))
  (export "run" (func $run))
  (func $run (param $0 i32) (param $1 i32) (result i32)
@@ -21,17 +21,17 @@
     )
    )
    (local.set $4
-    (i32.load offset=16
-     (i32.const 0)
-    )
-   )
-   (local.set $5
     (i32.load offset=24
      (i32.const 0)
     )
    )
+   (local.set $5
+    (i32.load offset=32
+     (i32.const 0)
+    )
+   )
    (local.set $6
-    (f64.load offset=32
+    (f64.load offset=40
      (i32.const 0)
     )
    )
@@ -70,23 +70,23 @@
       (local.get $9)
      )
      (then
-      (i32.store offset=16
+      (i32.store offset=24
        (i32.const 0)
        (local.get $7)
       )
-      (i32.store offset=24
+      (i32.store offset=32
        (i32.const 0)
        (i32.const 0)
       )
-      (f64.store offset=32
+      (f64.store offset=40
        (i32.const 0)
        (local.get $8)
       )
-      (i32.store offset=48
+      (i32.store offset=56
        (i32.const 0)
        (i32.const 99)
       )
-      (i32.store offset=56
+      (i32.store offset=64
        (i32.const 0)
        (i32.const 0)
       )
@@ -115,15 +115,15 @@
       (local.get $1)
      )
      (then
-      (i32.store offset=16
+      (i32.store offset=24
        (i32.const 0)
        (local.get $4)
       )
-      (i32.store offset=24
+      (i32.store offset=32
        (i32.const 0)
        (local.get $5)
       )
-      (f64.store offset=32
+      (f64.store offset=40
        (i32.const 0)
        (local.get $6)
       )

@@ -6,7 +6,7 @@
  (type $2 (func (param f64 f64) (result f64)))
  (type $3 (func (param externref externref) (result externref)))
  (type $4 (func (param i32 i32) (result i32)))
- (import "env" "mem" (memory $mem 1 64))
+ (import "env" "mem" (memory $mem 1024 1024))
  (import "env" "inv" (global $inv (mut i32)))
  (import "k" "k0" (global $k0 externref))
  (import "h" "h0" (func $h0 (param i32) (result externref)))
@@ -48,17 +48,17 @@
        )
       )
       (local.set $4
-       (i32.load offset=16
-        (i32.const 0)
-       )
-      )
-      (local.set $5
        (i32.load offset=24
         (i32.const 0)
        )
       )
+      (local.set $5
+       (i32.load offset=32
+        (i32.const 0)
+       )
+      )
       (local.set $6
-       (f64.load offset=32
+       (f64.load offset=40
         (i32.const 0)
        )
       )
@@ -73,17 +73,17 @@
       (br $go)
      )
      (local.set $9
-      (i32.load offset=16
-       (i32.const 0)
-      )
-     )
-     (local.set $10
       (i32.load offset=24
        (i32.const 0)
       )
      )
+     (local.set $10
+      (i32.load offset=32
+       (i32.const 0)
+      )
+     )
      (local.set $11
-      (f64.load offset=32
+      (f64.load offset=40
        (i32.const 0)
       )
      )
@@ -93,17 +93,17 @@
      (br $go)
     )
     (local.set $9
-     (i32.load offset=16
-      (i32.const 0)
-     )
-    )
-    (local.set $10
      (i32.load offset=24
       (i32.const 0)
      )
     )
+    (local.set $10
+     (i32.load offset=32
+      (i32.const 0)
+     )
+    )
     (local.set $11
-     (f64.load offset=32
+     (f64.load offset=40
       (i32.const 0)
      )
     )
@@ -118,17 +118,17 @@
     (br $go)
    )
    (local.set $17
-    (i32.load offset=16
-     (i32.const 0)
-    )
-   )
-   (local.set $18
     (i32.load offset=24
      (i32.const 0)
     )
    )
+   (local.set $18
+    (i32.load offset=32
+     (i32.const 0)
+    )
+   )
    (local.set $19
-    (f64.load offset=32
+    (f64.load offset=40
      (i32.const 0)
     )
    )
@@ -180,15 +180,15 @@
        (local.get $12)
       )
       (then
-       (i32.store offset=16
+       (i32.store offset=24
         (i32.const 0)
         (local.get $9)
        )
-       (i32.store offset=24
+       (i32.store offset=32
         (i32.const 0)
         (local.get $10)
        )
-       (f64.store offset=32
+       (f64.store offset=40
         (i32.const 0)
         (local.get $11)
        )
@@ -329,15 +329,15 @@
        (local.get $1)
       )
       (then
-       (i32.store offset=16
+       (i32.store offset=24
         (i32.const 0)
         (local.get $9)
        )
-       (i32.store offset=24
+       (i32.store offset=32
         (i32.const 0)
         (local.get $10)
        )
-       (f64.store offset=32
+       (f64.store offset=40
         (i32.const 0)
         (local.get $11)
        )
@@ -388,15 +388,15 @@
      (local.get $1)
     )
     (then
-     (i32.store offset=16
+     (i32.store offset=24
       (i32.const 0)
       (local.get $4)
      )
-     (i32.store offset=24
+     (i32.store offset=32
       (i32.const 0)
       (local.get $5)
      )
-     (f64.store offset=32
+     (f64.store offset=40
       (i32.const 0)
       (local.get $6)
      )
