@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // property tests start from a fixed seed unless FC_SEED=random (see the file)
+    setupFiles: ['test/support/fast-check-seed.ts'],
     testTimeout: 60000,
     hookTimeout: 180000,
   },

@@ -4,7 +4,7 @@
 // lua5.4's in every configuration. Skipped when lua5.4 is not installed.
 //
 //   DIFF_RUNS=2000 npx vitest run test/mini-lua/differential.test.ts   soak run
-//   DIFF_SEED=123 ...                                                   replay a seed
+//   FC_SEED=random / FC_SEED=123 ...                                    new programs / replay a seed
 //   DIFF_FORCED=N                                                       force guards on every N-th program (default 4)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -21,7 +21,6 @@ import { luaProgram } from './lua-program-arbitrary.js';
 
 const entry = path.join(__dirname, '../../interpreters/mini-lua/main.ts');
 const numRuns = Number(process.env.DIFF_RUNS ?? 60);
-const seed = process.env.DIFF_SEED !== undefined ? Number(process.env.DIFF_SEED) : undefined;
 const forcedEvery = Number(process.env.DIFF_FORCED ?? 4);
 // Every program runs from this directory as `p.lua`, so error messages name the same file.
 const FILE = 'p.lua';
@@ -127,7 +126,7 @@ describe.skipIf(!hasLua())('mini-lua vs lua5.4 on random programs', () => {
           }
         }
       }),
-      { numRuns, ...(seed !== undefined ? { seed } : {}) },
+      { numRuns },
     );
     // The property means something for the JIT only if compiled code really ran.
     // (About one program in three, 22 of 60 on two seeds, has a loop that runs long
