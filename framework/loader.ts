@@ -134,6 +134,19 @@ async function build(entry: string, dir: string): Promise<{ manifest: Manifest; 
 }
 
 /**
+ * Each driver's quasi-immutable write listener, from the latest load. A new load
+ * replaces the runtimes of an earlier one, whose listener would otherwise keep
+ * them (and all their compiled code) alive: modules, and so drivers, are loaded
+ * once per process.
+ */
+const quasiImmutableListeners = new WeakMap<object, () => void>();
+
+function stopListening(driver: object): void {
+  quasiImmutableListeners.get(driver)?.();
+  quasiImmutableListeners.delete(driver);
+}
+
+/**
  * Loads the interpreter whose entry file is `entry`. With `jit` it links the
  * jitcodes and attaches a JIT runtime to each driver; without, drivers run plain.
  */
@@ -160,7 +173,10 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
     for (const p of portals) {
       const ref = p.driver;
       const driver = 'mod' in ref ? (modules.get(ref.mod)?.[ref.name] as { hooks: unknown } | undefined) : undefined;
-      if (driver) driver.hooks = null;
+      if (driver) {
+        driver.hooks = null;
+        stopListening(driver);
+      }
     }
     return { main: main as (argv: readonly string[]) => number, runtimes: [], linked: null, stats };
   }
@@ -188,12 +204,12 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
     );
     const hooks: DriverHooks = { canEnterJit: (args) => rt.canEnterJit(args), runPortal: (inner, args) => rt.runPortal(inner, args) };
     p.driver.hooks = hooks;
+    stopListening(p.driver);
     if (bundle.quasiImmutableFields.length > 0) {
-      const stop = onQuasiImmutableWrite((key) => {
-        if (p.driver.hooks !== hooks) return stop(); // this runtime was replaced by a later load
+      quasiImmutableListeners.set(p.driver, onQuasiImmutableWrite((key) => {
         const d = linked.fields.get(key);
         if (d) rt.quasiImmutableWritten(d);
-      });
+      }));
     }
     return rt;
   });

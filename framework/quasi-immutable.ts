@@ -19,3 +19,8 @@ export function onQuasiImmutableWrite(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
+
+/** How many runtimes listen (a test checks that reloading an interpreter does not add up). */
+export function listenerCount(): number {
+  return listeners.size;
+}

@@ -2,6 +2,11 @@
 // green `mode` picks the code path, so only that path is in the trace), showing
 // what the hint changes in the trace, and that the result does not change.
 import { describe, expect, test } from 'vitest';
+import * as path from 'node:path';
+import { loadInterpreter } from '../../framework/loader.js';
+import { listenerCount } from '../../framework/quasi-immutable.js';
+import { eagerParams } from '../../framework/testing/index.js';
+import { BACKENDS } from '../../jit/backends.js';
 import type { FieldDescr } from '../../jit/ir/descr.js';
 import type { Opcode } from '../../jit/ir/ops.js';
 import type { Trace } from '../../jit/ir/trace.js';
@@ -137,6 +142,18 @@ describe('@quasiImmutable', () => {
     const r = await run('hint-quasi-immutable.ts', ['50', '-1', 'again']);
     expect(r.out).toBe('50\n5000\n');
     expect(r.stats.invalidations).toBeGreaterThan(0);
+  });
+
+  test('a new load of the interpreter replaces the listener of the last one (which would keep its runtime alive)', async () => {
+    const fixture = path.join(__dirname, 'fixtures/hint-quasi-immutable.ts');
+    const jit = { backend: BACKENDS.ref(), params: eagerParams({ threshold: 5 }) };
+    await loadInterpreter(fixture, jit);
+    const once = listenerCount();
+    await loadInterpreter(fixture, jit);
+    await loadInterpreter(fixture, jit);
+    expect(listenerCount()).toBe(once);
+    await loadInterpreter(fixture, null);
+    expect(listenerCount()).toBe(once - 1);
   });
 });
 
