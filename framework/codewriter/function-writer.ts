@@ -12,7 +12,7 @@ import type { Kind, Opcode } from '../../jit/ir/ops.js';
 import type { CallJSON, ConstJSON, FieldJSON, InsnJSON, JitCodeJSON, SymRef } from './bundle.js';
 import { GLOBAL_CALLS, MATH_OPS, PURE_METHOD_RECEIVERS, READONLY_METHODS, hostConstant } from './builtins.js';
 import { WriterContext, functionJitcodeName, methodJitcodeName } from './context.js';
-import { computeLiveness } from './liveness.js';
+import { allocateRegisters } from './regalloc.js';
 import { COMPOUND_OPERATORS, FLOAT_OPERATORS, INT_OPERATORS, dottedName, itemOp } from './operators.js';
 import { errorAt, hasModifier, hintTags, isArrayLike, isReadonlyArrayType, isStringType, kindOfType, locationOf, typedArrayName } from './types.js';
 
@@ -80,15 +80,15 @@ export class FunctionWriter {
     this.block(decl.body);
     this.emit({ k: 'return', value: null });
     const tags = hintTags(decl);
-    const live = computeLiveness(this.insns, this.handlers);
+    const allocated = allocateRegisters(this.insns, this.params, this.kinds, this.handlers);
     let real: JitCodeJSON['real'];
     if (ts.isFunctionDeclaration(decl)) real = { ref: this.ctx.symRef(decl) };
     else if (isInstance) real = { method: (decl.name as ts.Identifier).text };
     else real = { staticMethod: this.ctx.symRef(decl.parent as ts.ClassDeclaration), name: (decl.name as ts.Identifier).text };
     return {
       name: this.name,
-      params: this.params,
-      kinds: this.kinds,
+      params: allocated.params,
+      kinds: allocated.kinds,
       resultKind: this.resultKind,
       flags: {
         elidable: tags.has('elidable'),
@@ -98,11 +98,11 @@ export class FunctionWriter {
       },
       location: locationOf(decl),
       real,
-      insns: this.insns,
+      insns: allocated.insns,
       consts: this.consts,
       constKinds: this.constKinds,
-      handlers: this.handlers,
-      live,
+      handlers: allocated.handlers,
+      live: allocated.live,
     };
   }
 

@@ -19,14 +19,16 @@ function uses(insn: InsnJSON): number[] {
   }
 }
 
-function def(insn: InsnJSON): number {
+/** The register an instruction writes, or -1. */
+export function defOf(insn: InsnJSON): number {
   switch (insn.k) {
     case 'op': case 'call': case 'inline': case 'invoke': case 'move': case 'jitted': case 'qiread': return insn.dst;
     default: return -1;
   }
 }
 
-function successors(insn: InsnJSON, pc: number): number[] {
+/** The instructions that may run next (exceptional edges aside). */
+export function successorsOf(insn: InsnJSON, pc: number): number[] {
   switch (insn.k) {
     case 'goto': return [insn.target];
     case 'branch': return [pc + 1, insn.target];
@@ -48,11 +50,11 @@ export function computeLiveness(
     for (let pc = n - 1; pc >= 0; pc--) {
       const insn = insns[pc];
       const out = new Set<number>();
-      for (const s of successors(insn, pc)) for (const r of live[s] ?? []) out.add(r);
+      for (const s of successorsOf(insn, pc)) for (const r of live[s] ?? []) out.add(r);
       for (const h of handlers) {
         if (pc >= h.start && pc < h.end) for (const r of live[h.target]) if (r !== h.reg) out.add(r);
       }
-      const d = def(insn);
+      const d = defOf(insn);
       if (d >= 0) out.delete(d);
       for (const u of uses(insn)) if (u >= 0) out.add(u);
       if (out.size !== live[pc].size) {
