@@ -19,6 +19,8 @@
 /** What the JIT attaches to a driver; plain execution runs without one. */
 export interface DriverHooks {
   canEnterJit(args: unknown[]): void;
+  /** canEnterJit that returns the portal's arguments to go on with (or null) instead of throwing them. */
+  enterOrContinue(args: unknown[]): unknown[] | null;
   runPortal(inner: (...args: unknown[]) => unknown, args: unknown[]): unknown;
 }
 
@@ -70,6 +72,16 @@ export class JitDriver {
   canEnterJit(...greensThenReds: unknown[]): void {
     const hooks = this.hooks;
     if (hooks !== null) hooks.canEnterJit(greensThenReds);
+  }
+
+  /**
+   * What the loader turns a `canEnterJit` statement of the portal's dispatch loop
+   * into (interpreter code never calls it): the portal's arguments, in parameter
+   * order, to continue the loop with, or null when the interpreter goes on.
+   */
+  enterOrContinue(...greensThenReds: unknown[]): unknown[] | null {
+    const hooks = this.hooks;
+    return hooks === null ? null : hooks.enterOrContinue(greensThenReds);
   }
 
   /**

@@ -7,9 +7,11 @@
 // control exceptions (jit/control.ts) so interpreter code never catches them.
 // The driver's markers cost nothing in plain execution: `jitMergePoint(...)` is
 // dropped (it only marks the loop for the codewriter) and `canEnterJit(...)`
-// becomes `(driver.hooks !== null && driver.canEnterJit(...))`. V8 does not
-// inline calls into a big dispatch function, so each marker would otherwise be a
-// real call plus a rest-argument array per guest instruction or back-edge.
+// becomes `(driver.hooks !== null && driver.canEnterJit(...))`, or in the
+// portal's dispatch loop a check that continues the loop with the arguments
+// compiled code stopped at (see elideDriverMarkers). V8 does not inline calls
+// into a big dispatch function, so each marker would otherwise be a real call
+// plus a rest-argument array per guest instruction or back-edge.
 // `new Uint8Array(n)` and the other typed arrays compiled code can index
 // become `__metajit_typed(Uint8Array, n)`: in the typed heap when a JIT runs
 // (framework/typed-heap.ts).
@@ -72,20 +74,76 @@ const rethrowJitControlInCatches: ts.TransformerFactory<ts.SourceFile> = (contex
   return (sf) => ts.visitEachChild(sf, visit, context);
 };
 
-/** Drops `d.jitMergePoint(...)` statements and guards `d.canEnterJit(...)` by `d.hooks !== null`, for each driver `d`. */
+/**
+ * Drops `d.jitMergePoint(...)` statements and guards `d.canEnterJit(...)` by
+ * `d.hooks !== null`, for each driver `d`. A `canEnterJit` statement of the
+ * portal's own dispatch loop goes on at the merge point itself when compiled code
+ * ran (no exception unwinds the portal's frame):
+ *
+ *   if (d.hooks !== null) {
+ *     const next = d.enterOrContinue(greens..., reds...);
+ *     if (next !== null) { param0 = next[0]; ...; continue __metajit_dispatch; }
+ *   }
+ */
 function elideDriverMarkers(drivers: ReadonlySet<string>): ts.TransformerFactory<ts.SourceFile> {
   return (context) => {
     const f = context.factory;
     const marker = (node: ts.Node, method: string): node is ts.CallExpression =>
       ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === method &&
       ts.isIdentifier(node.expression.expression) && drivers.has(node.expression.expression.text);
+    const driverOf = (call: ts.CallExpression) => (call.expression as ts.PropertyAccessExpression).expression as ts.Identifier;
+    const jitOn = (driver: ts.Expression) => f.createStrictInequality(f.createPropertyAccessExpression(driver, 'hooks'), f.createNull());
+    const label = f.createIdentifier('__metajit_dispatch');
+    /** The portal loop being visited: its driver and the portal's parameter names. */
+    let portal: { readonly driver: string; readonly params: readonly string[] } | null = null;
+    let params: readonly string[] = [];
+
+    const continueAtMergePoint = (call: ts.CallExpression, p: { readonly params: readonly string[] }): ts.Statement => {
+      const driver = driverOf(call);
+      const next = f.createIdentifier('__metajit_next');
+      const ask = f.createCallExpression(f.createPropertyAccessExpression(driver, 'enterOrContinue'), undefined, call.arguments);
+      const assigns = p.params.map((name, i) => f.createExpressionStatement(
+        f.createAssignment(f.createIdentifier(name), f.createElementAccessExpression(next, i))));
+      // in a block of its own: as the `then` of an if with an else, a bare if would take that else
+      return f.createBlock([f.createIfStatement(jitOn(driver), f.createBlock([
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(next, undefined, undefined, ask)], ts.NodeFlags.Const)),
+        f.createIfStatement(f.createStrictInequality(next, f.createNull()), f.createBlock([...assigns, f.createContinueStatement(label)], true)),
+      ], true))], true);
+    };
+    /** The driver whose jitMergePoint heads this loop's body, if any. */
+    const portalDriver = (loop: ts.IterationStatement): string | null => {
+      const body = loop.statement;
+      const first = ts.isBlock(body) ? body.statements[0] : undefined;
+      if (first === undefined || !ts.isExpressionStatement(first) || !marker(first.expression, 'jitMergePoint')) return null;
+      return driverOf(first.expression).text;
+    };
+
     const visit = (node: ts.Node): ts.Node => {
+      if (ts.isFunctionLike(node)) {
+        // a nested function is not the portal's frame: its canEnterJit throws
+        const saved = [portal, params] as const;
+        portal = null;
+        params = ts.isFunctionDeclaration(node) ? node.parameters.map((q) => (ts.isIdentifier(q.name) ? q.name.text : '')) : [];
+        const out = ts.visitEachChild(node, visit, context);
+        [portal, params] = saved;
+        return out;
+      }
+      if (ts.isIterationStatement(node, false) && portal === null) {
+        const driver = portalDriver(node);
+        if (driver !== null && params.every((q) => q !== '')) {
+          portal = { driver, params };
+          const out = ts.visitEachChild(node, visit, context) as ts.Statement;
+          portal = null;
+          return f.createLabeledStatement(label, out);
+        }
+      }
       if (ts.isExpressionStatement(node) && marker(node.expression, 'jitMergePoint')) return f.createEmptyStatement();
+      if (portal !== null && ts.isExpressionStatement(node) && marker(node.expression, 'canEnterJit') && driverOf(node.expression).text === portal.driver) {
+        return continueAtMergePoint(ts.visitEachChild(node.expression, visit, context) as ts.CallExpression, portal);
+      }
       const out = ts.visitEachChild(node, visit, context);
       if (!marker(out, 'canEnterJit')) return out;
-      const driver = (out.expression as ts.PropertyAccessExpression).expression;
-      const jitOn = f.createStrictInequality(f.createPropertyAccessExpression(driver, 'hooks'), f.createNull());
-      return f.createParenthesizedExpression(f.createLogicalAnd(jitOn, out));
+      return f.createParenthesizedExpression(f.createLogicalAnd(jitOn(driverOf(out)), out));
     };
     return (sf) => (drivers.size === 0 ? sf : ts.visitEachChild(sf, visit, context));
   };

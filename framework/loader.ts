@@ -202,7 +202,11 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
       },
       { params, backend: jit.backend, optimize, log: jit.log ?? null, stats, keepTraces: jit.keepTraces },
     );
-    const hooks: DriverHooks = { canEnterJit: (args) => rt.canEnterJit(args), runPortal: (inner, args) => rt.runPortal(inner, args) };
+    const hooks: DriverHooks = {
+      canEnterJit: (args) => rt.canEnterJit(args),
+      enterOrContinue: (args) => rt.enterOrContinue(args),
+      runPortal: (inner, args) => rt.runPortal(inner, args),
+    };
     p.driver.hooks = hooks;
     stopListening(p.driver);
     if (bundle.quasiImmutableFields.length > 0) {

@@ -2,12 +2,14 @@
 // counts loop iterations per green key, starts tracing when a key gets hot,
 // enters compiled loops, and turns their exits back into interpreter state.
 //
-// Handing control back (RPython's ContinueRunningNormally): the portal is
-// wrapped by a runner (`runPortal`). When compiled code or the blackhole stops
-// at a merge point, `canEnterJit` throws ContinueRunningNormally with the new
-// greens and reds; the runner catches it and calls the portal again with them.
-// The portal's own JS frame is abandoned: everything live at the merge point is
-// a green or a red, which the codewriter checks.
+// Handing control back: when compiled code or the blackhole stops at a merge
+// point, the interpreter must go on there with the new greens and reds. A
+// canEnterJit in the portal's own dispatch loop returns them (`enterOrContinue`):
+// the loader's emitted code assigns them to the portal's parameters and continues
+// the loop. Anywhere else, `canEnterJit` throws RPython's ContinueRunningNormally;
+// the portal is wrapped by a runner (`runPortal`) that catches it and calls the
+// portal again. Either way the portal's locals start afresh: everything live at
+// the merge point is a green or a red, which the codewriter checks.
 
 import type { Backend, CompiledLoop, TraceExit } from './backend.js';
 import { ContinueRunningNormally, DoneWithThisFrame, PortalRaised } from './control.js';
@@ -22,6 +24,9 @@ import { JitStats } from './stats.js';
 import { Tracer, type TraceOutcome } from './tracer.js';
 import { fits, readSlots, writeSlots, type VableLayout } from './resume/virtualizable.js';
 import { materialize } from './resume/materialize.js';
+
+/** The portal's arguments, in parameter order, to go on with at a merge point. */
+type PortalArgs = unknown[];
 
 /** Optimizes a trace before it reaches the backend (the optimizer pipeline). */
 export type TraceOptimizer = (trace: Trace, kind: 'loop' | 'bridge', env: OptEnv) => Trace;
@@ -128,23 +133,35 @@ export class JitRuntime {
     }
   }
 
-  /** Called at every guest back-edge with the greens then the reds. */
+  /**
+   * Called at every guest back-edge with the greens then the reds. When compiled
+   * code or the blackhole ran and stopped at a merge point, it throws
+   * ContinueRunningNormally for the runner to call the portal again.
+   */
   canEnterJit(args: unknown[]): void {
+    const next = this.enterOrContinue(args);
+    if (next !== null) throw new ContinueRunningNormally(this, next);
+  }
+
+  /**
+   * canEnterJit for a call site in the portal's own dispatch loop: returns the
+   * portal's arguments to go on with at the merge point (the emitted code assigns
+   * them to the parameters and continues the loop), or null to go on as before.
+   * No exception unwinds the portal's frame.
+   */
+  enterOrContinue(args: unknown[]): PortalArgs | null {
     const ng = this.portal.numGreens;
     const greens = args.slice(0, ng);
     const cell = this.cells.getOrCreate(greens, newCell);
     if (cell.loop !== null) {
       const reds = args.slice(ng);
-      if (!cell.loop.invalidated) {
-        if (this.canEnter(cell.loop, reds)) this.runFrom(cell.loop, reds);
-        return;
-      }
+      if (!cell.loop.invalidated) return this.canEnter(cell.loop, reds) ? this.runFrom(cell.loop, reds) : null;
       cell.loop = null;
     }
-    if (this.tracing || cell.blacklisted) return;
-    if (++cell.counter < this.options.params.threshold) return;
+    if (this.tracing || cell.blacklisted) return null;
+    if (++cell.counter < this.options.params.threshold) return null;
     cell.counter = 0;
-    this.traceLoop(cell, greens, args);
+    return this.traceLoop(cell, greens, args);
   }
 
   // ------------------------------------------------------- tracing
@@ -180,7 +197,7 @@ export class JitRuntime {
   /** Bridges of a guard that could not be compiled (aborted, or the portal returned). */
   private readonly bridgeAborts = new WeakMap<GuardDescr, number>();
 
-  private traceLoop(cell: KeyCell, greens: unknown[], args: unknown[]): never {
+  private traceLoop(cell: KeyCell, greens: unknown[], args: unknown[]): PortalArgs {
     const target: TargetDescr = { kind: 'target', name: `L${this.nextTrace++}` };
     const name = `loop ${target.name} at ${this.portal.printLocation(greens)}`;
     const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceLoop(this.portalArgs(args), target));
@@ -199,7 +216,7 @@ export class JitRuntime {
     return this.afterFailedTrace(outcome);
   }
 
-  private traceBridge(guard: GuardDescr, values: unknown[]): never {
+  private traceBridge(guard: GuardDescr, values: unknown[]): PortalArgs {
     const snapshot = guard.resume!;
     const name = `bridge from guard ${guard.id}`;
     const outcome = this.withTracing(() => new Tracer(this.tracerEnv(), name).traceBridge(snapshot, snapshot.failArgs, values));
@@ -259,7 +276,7 @@ export class JitRuntime {
   }
 
 
-  private afterFailedTrace(outcome: Exclude<TraceOutcome, { kind: 'done' }>): never {
+  private afterFailedTrace(outcome: Exclude<TraceOutcome, { kind: 'done' }>): PortalArgs {
     if (outcome.kind === 'returned') throw new DoneWithThisFrame(this, outcome.value);
     if (outcome.kind === 'raised') throw new PortalRaised(this, outcome.value);
     this.stats.aborts++;
@@ -277,7 +294,7 @@ export class JitRuntime {
   }
 
   /** Runs compiled code from a loop header until it must return to the interpreter. */
-  private runFrom(loop: CompiledLoop, reds: unknown[]): never {
+  private runFrom(loop: CompiledLoop, reds: unknown[]): PortalArgs {
     let exit: TraceExit;
     const layout = this.layouts.get(loop.target) ?? null;
     const inputs = layout === null ? reds : [...reds, ...readSlots(reds[this.portal.virtualizable!.redIndex], layout)];
@@ -290,7 +307,7 @@ export class JitRuntime {
     return this.handleExit(exit);
   }
 
-  private handleExit(exit: TraceExit): never {
+  private handleExit(exit: TraceExit): PortalArgs {
     if (exit.kind === 'finish') return this.continueAt([...exit.descr.greens], exit.values);
     const guard = exit.descr;
     this.stats.guardFailures++;
@@ -309,7 +326,7 @@ export class JitRuntime {
     return this.finishInBlackhole(framesFromSnapshot(resume, values), exit.exception);
   }
 
-  private finishInBlackhole(frames: BlackholeFrame[], pending: { value: unknown } | null): never {
+  private finishInBlackhole(frames: BlackholeFrame[], pending: { value: unknown } | null): PortalArgs {
     this.stats.blackholes++;
     let r: BlackholeResult;
     try {
@@ -326,10 +343,10 @@ export class JitRuntime {
   }
 
   /** Resumes at a merge point: in compiled code if there is some, else in the interpreter. */
-  private continueAt(greens: unknown[], reds: unknown[]): never {
+  private continueAt(greens: unknown[], reds: unknown[]): PortalArgs {
     const loop = this.cells.get(greens)?.loop;
     if (loop && !loop.invalidated && !this.tracing && this.canEnter(loop, reds)) return this.runFrom(loop, reds);
-    throw new ContinueRunningNormally(this, this.portalArgs([...greens, ...reds]));
+    return this.portalArgs([...greens, ...reds]);
   }
 
   /** The greens among the portal's parameters (`args` in parameter order). */

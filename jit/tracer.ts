@@ -105,7 +105,11 @@ export class Tracer {
       regs[r] = constOf(code.kinds[r] as Exclude<Kind, 'v'>, args[i]);
       vals[r] = args[i];
     });
-    this.frames.push({ code, pc: 0, regs, vals });
+    // Start at the merge point, not at the portal's entry: code before the dispatch
+    // loop ran when the portal was called and must not run again (only greens and
+    // reds are live at the merge point, so nothing before it is needed).
+    const merge = code.insns.findIndex((insn) => insn.k === 'merge');
+    this.frames.push({ code, pc: merge < 0 ? 0 : merge, regs, vals });
     return this.run();
   }
 

@@ -70,6 +70,15 @@ describe('nested guest loops', () => {
   });
 });
 
+describe('leaving compiled code', () => {
+  test("goes on in the portal's own loop: the portal's prologue runs once per call, as without the JIT", async () => {
+    const r = await metaInterp('portal-prologue.ts', ['1000']);
+    expect(r.stats.loops).toBe(1);
+    expect(r.stats.guardFailures).toBeGreaterThan(0);
+    expect(r.out).toBe('0 1\n');
+  });
+});
+
 describe('objects and virtual methods', () => {
   test('one guard_class for the red receiver, the method inlined, one allocation per iteration', async () => {
     const r = await metaInterp('objects.ts', ['50']);
