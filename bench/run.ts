@@ -25,6 +25,8 @@ interface Config {
 
 interface Suite {
   readonly name: string;
+  /** The bundled interpreter the programs run on (its build is cached before timing). */
+  readonly interpreter: string;
   readonly programs: string[];
   readonly configs: Config[];
   /** The configuration ratios are taken against. */
@@ -51,11 +53,11 @@ function suites(): Suite[] {
   if (have('lua5.4')) lua.push({ name: 'lua5.4', command: (p) => ['lua5.4', p] });
   if (have('luajit')) lua.push({ name: 'luajit', command: (p) => ['luajit', p] });
   return [
-    { name: 'lua', programs: programs('bench/lua', '.lua'), configs: [...lua, ...jitConfigs('mini-lua')], baseline: lua.length ? 'lua5.4' : 'jit off' },
+    { name: 'lua', interpreter: 'mini-lua', programs: programs('bench/lua', '.lua'), configs: [...lua, ...jitConfigs('mini-lua')], baseline: lua.length ? 'lua5.4' : 'jit off' },
     // The small interpreters' loop-heavy programs (bench/bf, bench/regvm; calls.rvm and
     // fib.rvm are call-heavy: every guest call is a call of the portal).
-    { name: 'bf', programs: [path.join(root, 'interpreters/bf/examples/letters.b'), ...programs('bench/bf', '.b')], configs: jitConfigs('bf'), baseline: 'jit off' },
-    { name: 'regvm', programs: programs('bench/regvm', '.rvm'), configs: jitConfigs('regvm'), baseline: 'jit off' },
+    { name: 'bf', interpreter: 'bf', programs: [path.join(root, 'interpreters/bf/examples/letters.b'), ...programs('bench/bf', '.b')], configs: jitConfigs('bf'), baseline: 'jit off' },
+    { name: 'regvm', interpreter: 'regvm', programs: programs('bench/regvm', '.rvm'), configs: jitConfigs('regvm'), baseline: 'jit off' },
   ];
 }
 
@@ -90,6 +92,17 @@ function runOnce(cmd: string[], timeoutSec: number): Result {
   return { ms, out: r.stdout };
 }
 
+/**
+ * The first run after a change of the interpreter or the framework codewrites the
+ * interpreter (seconds); run it once on an empty program so no timed run does.
+ */
+function warmBuildCache(interpreter: string): void {
+  const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'metajit-bench-')), 'empty');
+  fs.writeFileSync(empty, '');
+  spawnSync('node', [metajit, 'run', '--jit=off', interpreter, empty], { stdio: 'ignore' });
+  fs.rmSync(path.dirname(empty), { recursive: true, force: true });
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -102,6 +115,7 @@ function main(): void {
     const configs = suite.configs.filter((c) => !opts.configs || opts.configs.includes(c.name) || c.name === suite.baseline);
     const progs = suite.programs.filter((p) => !opts.only || p.includes(opts.only));
     if (progs.length === 0) continue;
+    warmBuildCache(suite.interpreter);
     console.log(`\n== ${suite.name} (ratio = time / ${suite.baseline}'s time; lower is better)`);
     console.log(['program'.padEnd(18), ...configs.map((c) => c.name.padStart(16))].join(''));
     const ratios = new Map<string, number[]>(configs.map((c) => [c.name, []]));
