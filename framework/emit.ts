@@ -130,7 +130,7 @@ function elideDriverMarkers(drivers: ReadonlySet<string>): ts.TransformerFactory
       }
       if (ts.isIterationStatement(node, false) && portal === null) {
         const driver = portalDriver(node);
-        if (driver !== null && params.every((q) => q !== '')) {
+        if (driver !== null && params.every((q) => q !== '') && !declaresAny(node.statement, params)) {
           portal = { driver, params };
           const out = ts.visitEachChild(node, visit, context) as ts.Statement;
           portal = null;
@@ -147,6 +147,12 @@ function elideDriverMarkers(drivers: ReadonlySet<string>): ts.TransformerFactory
     };
     return (sf) => (drivers.size === 0 ? sf : ts.visitEachChild(sf, visit, context));
   };
+}
+
+/** Whether `node` declares a variable named like one of `names` (it would shadow a parameter the rewrite assigns). */
+function declaresAny(node: ts.Node, names: readonly string[]): boolean {
+  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && names.includes(node.name.text)) return true;
+  return ts.forEachChild(node, (child) => declaresAny(child, names) || undefined) ?? false;
 }
 
 /** `new C(n)` of a typed array with one argument becomes `__metajit_typed(C, n)`. */
