@@ -47,7 +47,7 @@ describe('register allocation', () => {
   });
 
   test("a dispatch loop's frame holds tens of registers, not one per local and temporary", async () => {
-    const interp = await loadInterpreter(path.join(__dirname, '../../interpreters/mini-lua/main.ts'), { backend: BACKENDS.ref() });
+    const interp = await loadInterpreter(path.join(__dirname, '../../interpreters/mini-lua/main.ts'), { backend: BACKENDS.ref({}) });
     expect(interp.runtimes[0].portal.code.numRegs).toBeLessThan(64);
   });
 });
