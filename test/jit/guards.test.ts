@@ -111,7 +111,7 @@ describe('(d) bridges', () => {
     // The bridge hangs off the loop's parity guard (in the optimized loop: after
     // peeling, the copy in the loop proper) and jumps back into the loop.
     theLoop(long);
-    const optimized = long.runtime.compiledTraces.find((t) => t.kind === 'loop')!.optimized;
+    const optimized = long.runtime!.compiledTraces.find((t) => t.kind === 'loop')!.optimized;
     const bridged = optimized.ops.filter((o) => o.descr?.kind === 'guard' && (o.descr as GuardDescr).bridge !== null);
     expect(bridged.length).toBe(1);
     expect(bridges(long)[0].name).toBe(`bridge from guard ${(bridged[0].descr as GuardDescr).id}`);

@@ -146,7 +146,7 @@ describe('@quasiImmutable', () => {
 
   test('a new load of the interpreter replaces the listener of the last one (which would keep its runtime alive)', async () => {
     const fixture = path.join(__dirname, 'fixtures/hint-quasi-immutable.ts');
-    const jit = { backend: BACKENDS.ref(), params: eagerParams({ threshold: 5 }) };
+    const jit = { backend: BACKENDS.ref({}), params: eagerParams({ threshold: 5 }) };
     await loadInterpreter(fixture, jit);
     const once = listenerCount();
     await loadInterpreter(fixture, jit);

@@ -12,7 +12,7 @@ const HEAP_OPS: Opcode[] = ['getfield_i', 'getfield_f', 'getfield_r', 'setfield'
 test('regvm sum loop: the peeled loop is two adds, a compare and one guard', async () => {
   const r = await metaInterp(path.resolve('interpreters/regvm/main.ts'), ['interpreters/regvm/examples/sum.rvm'], { params: { threshold: 50 } });
   expect(r.out).toBe('12499997500000\n');
-  const loops = r.runtime.compiledTraces.filter((t) => t.kind === 'loop');
+  const loops = r.runtime!.compiledTraces.filter((t) => t.kind === 'loop');
   expect(loops.length).toBe(1);
   const ops = loops[0].optimized.ops;
   const header = ops.findIndex((o, i) => o.opcode === 'label' && i > 0);
@@ -31,7 +31,7 @@ test("bf's [->+<]: the loop stays in int32 (typed items, an invariant tape point
   fs.writeFileSync(file, '+'.repeat(200) + '[>' + '+'.repeat(250) + '[->+<]>[-]<<-]>>.');
   const r = await metaInterp(path.resolve('interpreters/bf/main.ts'), [file], { params: { threshold: 50 } });
   expect(r.out).toBe('\0');
-  const loop = r.runtime.compiledTraces.find((t) => t.kind === 'loop')!;
+  const loop = r.runtime!.compiledTraces.find((t) => t.kind === 'loop')!;
   const ops = loop.optimized.ops;
   const header = ops.findIndex((o, i) => o.opcode === 'label' && i > 0);
   const body = ops.slice(header + 1).filter((o) => o.opcode !== 'debug_merge_point');
@@ -50,7 +50,7 @@ test("bf's [->+<]: the loop stays in int32 (typed items, an invariant tape point
 test("regvm calls: a guest call (the portal calling itself) is traced into, and its frame is virtual", async () => {
   const r = await metaInterp(path.resolve('interpreters/regvm/main.ts'), ['interpreters/regvm/examples/calls.rvm'], { params: { threshold: 50 } });
   expect(r.out).toBe('sum of i*i mod 1000: 461500000\n');
-  const loop = r.runtime.compiledTraces.find((t) => t.kind === 'loop')!;
+  const loop = r.runtime!.compiledTraces.find((t) => t.kind === 'loop')!;
   const ops = loop.optimized.ops;
   const body = ops.slice(ops.findIndex((o, i) => o.opcode === 'label' && i > 0) + 1);
   expect(body.filter((o) => o.opcode.startsWith('call') || o.opcode.startsWith('new'))).toEqual([]);

@@ -469,7 +469,7 @@ function boundsTrace(plan: Plan): { trace: Trace; inputs: unknown[] } {
   const of = (kind: 'i' | 'f', n: number) => { const vs = vals.filter((v) => v.box.kind === kind); return vs[n % vs.length]; };
   const emit = (opcode: Opcode, args: Value[], kind: 'i' | 'f'): Box => {
     const result = boxes.box(kind);
-    const value = OPS[opcode].run!(args.map((a) => (a.tag === 'box' ? vals.find((v) => v.box === a)!.value : a.value)), null) as number;
+    const value = (OPS[opcode] as { readonly run?: (a: unknown[], d: unknown) => unknown }).run!(args.map((a) => (a.tag === 'box' ? vals.find((v) => v.box === a)!.value : a.value)), null) as number;
     ops.push({ opcode, args, result, descr: null, failArgs: null });
     vals.push({ box: result, value: Number(value) });
     return result;

@@ -722,7 +722,9 @@ const STEP = fc.record({ pick: fc.nat(), a: fc.nat(), b: fc.nat(), c: fc.nat(), 
  * escape (calls, stores into the input, the jump). Every step keeps the run
  * defined: point-typed values always hold Points.
  */
-function allocationTrace(steps: readonly fc.Value<typeof STEP>[]): Trace {
+type Step = typeof STEP extends fc.Arbitrary<infer T> ? T : never;
+
+function allocationTrace(steps: readonly Step[]): Trace {
   const boxes = new BoxFactory();
   const ops: Op[] = [];
   const inputs = [boxes.box('i'), boxes.box('f'), boxes.box('r')];

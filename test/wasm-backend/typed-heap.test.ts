@@ -64,7 +64,7 @@ describe('typed-heap arrays', () => {
           const r = r0.kind === 'finish' ? { ...r0, values: r0.values.map((x) => (x === undefined ? NaN : x)) } : r0;
           const w = wasm.run([heap, i, j, v]);
           expect(w, `${C.name} i=${i} v=${v}`).toEqual(r);
-          expect([...heap], `${C.name} i=${i} v=${v}`).toEqual([...plain]);
+          expect(Array.from(heap), `${C.name} i=${i} v=${v}`).toEqual(Array.from(plain));
         }
       }
     }
@@ -101,7 +101,7 @@ finish(i4, ${float ? 'f5' : 'i5'}, f6, ${float ? 'f7' : 'i7'}, f9, descr=exit:do
           for (const arr of [init(typedArray(C, 8) as InstanceType<typeof C>), init(new C(8))]) {
             const w = wasm.run([arr, i, 2, v]);
             expect(w, `${C.name} i=${i} v=${v}`).toEqual(r);
-            expect([...arr], `${C.name} i=${i} v=${v}`).toEqual([...plain]);
+            expect(Array.from(arr), `${C.name} i=${i} v=${v}`).toEqual(Array.from(plain));
           }
         }
       }
