@@ -21,7 +21,7 @@ import type { LuaValue } from './value.js';
 import { LuaBuiltin, LuaFunction, Coroutine } from './value.js';
 import { LuaState, Frame, K_NORMAL } from './state.js';
 import { OP_CALL, OP_TAILCALL, OP_TFORCALL, OP_RETURN, OP_RETURN0, OP_RETURN1 } from './proto.js';
-import { callValue } from './interp.js';
+import { callValue } from './frames.js';
 
 export const MASK_CALL = 1;
 export const MASK_RET = 2;

@@ -9,9 +9,9 @@ import {
 import type { LuaValue } from './value.js';
 import { LuaState, libError, builtinRtError } from './state.js';
 import { wherePosition } from './lib_debug.js';
-import {
-  callValue, getMetatable, indexValue, lenValue, fastTM,
-} from './interp.js';
+import { callValue } from './frames.js';
+import { getMetatable, fastTM } from './interp.js';
+import { indexValue, lenValue } from './slow-paths.js';
 import { rawEquals, toNumberCoerce, intArith } from './arith.js';
 import { B_ADD } from './ast.js';
 import {

@@ -5,7 +5,7 @@ import type { LuaValue } from './value.js';
 import { LuaState, libError, Frame } from './state.js';
 import { typeError, arg } from './libutil.js';
 import { ID_WRAPCALL } from './builtins.js';
-import { closeTbc } from './interp.js';
+import { closeTbc } from './frames.js';
 import { inheritHook } from './lhook.js';
 
 function checkCo(L: LuaState, R: LuaValue[], b: number, n: number, fname: string): Coroutine {

@@ -6,7 +6,7 @@ import { LuaState, libError } from './state.js';
 import { argError, typeError, checkNum, checkNumF, checkIntV, checkAny } from './libutil.js';
 import { numLt, fval, isIntVal, floatArith, intArith, unm, toIntegerStrict } from './arith.js';
 import { floatToInt } from './numconv.js';
-import { lessThan } from './interp.js';
+import { lessThan } from './slow-paths.js';
 import {
   i64Of, i64Norm, i64Add, i64Sub, i64Mul, i64Xor, i64Shl, i64Shr, i64Or, i64And, i64ULt, i64IsNeg, i64Neg,
   i64ToDouble, i64FromSafe,

@@ -7,7 +7,7 @@ import type { LuaValue } from './value.js';
 import { LuaState, libError, ExitSignal } from './state.js';
 import { argError, typeError, arg, checkInt, checkStr, optStr, checkNumF } from './libutil.js';
 import { strToNumber } from './numconv.js';
-import { indexValue } from './interp.js';
+import { indexValue } from './slow-paths.js';
 import {
   writeOut, writeErr, readFileBytes, writeFileBytes, removeFile, renameFile, tmpName, getEnv, cpuClock,
   nowMillis, localDate, makeTime,
