@@ -98,6 +98,18 @@ function readBuild(dir: string, rootDir: string): { manifest: Manifest; buildDir
   }
 }
 
+/**
+ * Where module `mod` (a path relative to the interpreter's entry, perhaps `../x.ts`)
+ * is emitted: inside the build's js/ directory, as many levels down as any module
+ * climbs up, so that relative imports between modules still resolve and no build
+ * writes outside its own directory (builds of one interpreter share a cache dir).
+ */
+function emittedPath(buildDir: string, mod: string, mods: readonly string[]): string {
+  const climbs = (m: string) => /^(\.\.\/)*/.exec(m)![0].length / 3;
+  const depth = Math.max(0, ...mods.map(climbs));
+  return path.join(buildDir, 'js', ...Array<string>(depth).fill('_'), mod.replace(/\.ts$/, '.js'));
+}
+
 /** Writes a build for `entry` (checker + codewriter + transpiling); throws InterpreterRejected on bad source. */
 async function build(entry: string, dir: string): Promise<{ manifest: Manifest; buildDir: string }> {
   // Only a cache miss pays for loading the TypeScript compiler.
@@ -107,11 +119,12 @@ async function build(entry: string, dir: string): Promise<{ manifest: Manifest; 
   fs.mkdirSync(dir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(dir, 'tmp-'));
   const files: Record<string, string> = {};
-  for (const sf of program.files) {
-    const mod = path.relative(program.rootDir, sf.fileName).replace(/\\/g, '/');
+  const mods = program.files.map((sf) => path.relative(program.rootDir, sf.fileName).replace(/\\/g, '/'));
+  for (const [k, sf] of program.files.entries()) {
+    const mod = mods[k];
     const text = sf.getFullText();
     files[mod] = hash(text);
-    const out = path.join(tmp, 'js', mod.replace(/\.ts$/, '.js'));
+    const out = emittedPath(tmp, mod, mods);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, emitModule(sf, mod, bundle, FRAMEWORK_URL));
   }
@@ -160,7 +173,7 @@ export async function loadInterpreter(entry: string, jit: JitConfig | null): Pro
   let entryModule: Record<string, unknown> | null = null;
   const entryMod = path.basename(abs);
   for (const mod of Object.keys(manifest.files)) {
-    const url = pathToFileURL(path.join(buildDir, 'js', mod.replace(/\.ts$/, '.js'))).href;
+    const url = pathToFileURL(emittedPath(buildDir, mod, Object.keys(manifest.files))).href;
     const ns = (await import(url)) as Record<string, unknown>;
     modules.set(mod, ns.__metajit_decls as Record<string, unknown>);
     if (mod === entryMod) entryModule = ns;

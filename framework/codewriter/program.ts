@@ -29,6 +29,9 @@ export const INTERPRETER_COMPILER_OPTIONS: ts.CompilerOptions = {
   isolatedModules: true,
 };
 
+/** The package's directories of framework code (interpreters live elsewhere). */
+const FRAMEWORK_SOURCE_DIRS = ['framework', 'jit', 'wasm-backend'];
+
 export function createInterpreterProgram(entry: string): InterpreterProgram {
   const abs = path.resolve(entry);
   const frameworkFile = frameworkSourceFile();
@@ -41,10 +44,15 @@ export function createInterpreterProgram(entry: string): InterpreterProgram {
     typeRoots: [path.join(packageRoot(), 'node_modules', '@types')],
   };
   const program = ts.createProgram([abs], options);
+  // The framework's own sources (framework/index.ts re-exports some of jit/) are not
+  // interpreter code, whichever of their directories they come from.
+  const frameworkSources = FRAMEWORK_SOURCE_DIRS.map((d) => path.join(packageRoot(), d) + path.sep);
   const files = program.getSourceFiles().filter((sf) => {
     if (sf.isDeclarationFile) return false;
-    const dir = path.resolve(path.dirname(sf.fileName));
-    return dir !== frameworkDir && !dir.includes(`${path.sep}node_modules${path.sep}`);
+    const file = path.resolve(sf.fileName);
+    const dir = path.dirname(file);
+    if (dir === frameworkDir || frameworkSources.some((d) => file.startsWith(d))) return false;
+    return !dir.includes(`${path.sep}node_modules${path.sep}`);
   });
   return { program, checker: program.getTypeChecker(), files, rootDir: path.dirname(abs), frameworkFile };
 }
