@@ -30,9 +30,10 @@
 // preambles of hundreds of ops, and a copy in each of hundreds of bridges made
 // optimizing and compiling them the whole run time.
 
-import type { GuardDescr, TargetDescr } from '../ir/descr.js';
-import type { Box, Op, Trace, Value } from '../ir/trace.js';
+import type { TargetDescr } from '../ir/descr.js';
+import type { Op, Trace, Value } from '../ir/trace.js';
 import { peeledHeader } from './close.js';
+import { copyOp } from './copy-op.js';
 import type { OptContext, OptPass } from './pass.js';
 
 const MAX_COPIED_PREAMBLE = 120;
@@ -51,27 +52,7 @@ function inlinePreamble(bridge: Trace, ctx: OptContext): Trace {
 
   const rename = new Map<number, Value>(loop.inputs.map((b, k) => [b.id, last.args[k]]));
   const subst = (v: Value): Value => (v.tag === 'box' ? rename.get(v.id) ?? v : v);
-  const copies: Op[] = preamble.map((op) => {
-    const args = op.args.map(subst);
-    const failArgs = op.failArgs === null ? null : op.failArgs.map(subst);
-    let result: Box | null = null;
-    if (op.result !== null) {
-      result = ctx.boxes.box(op.result.kind);
-      rename.set(op.result.id, result);
-    }
-    let descr = op.descr;
-    if (descr !== null && descr.kind === 'guard') {
-      const copy: GuardDescr = {
-        kind: 'guard',
-        id: env.newGuardId(),
-        resume: descr.resume === null || failArgs === null ? null : { ...descr.resume, failArgs },
-        failures: 0,
-        bridge: null,
-      };
-      descr = copy;
-    }
-    return { opcode: op.opcode, args, result, descr, failArgs };
-  });
+  const copies: Op[] = preamble.map((op) => copyOp(op, subst, rename, ctx, () => env.newGuardId()));
   const entry = loop.ops[header - 1];
   const jump: Op = { ...entry, args: entry.args.map(subst) };
   return { ...bridge, ops: [...bridge.ops.slice(0, -1), ...copies, jump] };

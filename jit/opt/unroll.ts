@@ -58,6 +58,7 @@
 
 import type { GuardDescr, TargetDescr } from '../ir/descr.js';
 import type { Box, Op, Trace, Value } from '../ir/trace.js';
+import { copyOp } from './copy-op.js';
 import type { OptContext, OptPass } from './pass.js';
 
 /**
@@ -135,33 +136,10 @@ function unroll(trace: Trace, ctx: OptContext): Trace {
     { opcode: 'jump', args: entryArgs, result: null, descr: peeledTarget, failArgs: null },
     { opcode: 'label', args: labelArgs, result: null, descr: peeledTarget, failArgs: null },
   ];
-  for (const op of body) loop.push(copyOp(op, subst, rename, ctx));
+  for (const op of body) loop.push(copyOp(op, subst, rename, ctx, (g) => g.id + PEELED_GUARD_ID_OFFSET));
   loop.push({ opcode: 'jump', args: entryArgs.map(subst), result: null, descr: peeledTarget, failArgs: null });
 
   return { name: trace.name, inputs, ops: [...ops.slice(0, -1), ...loop] };
-}
-
-/** The copy of one body op: args through `subst`, a fresh result, a new GuardDescr for guards. */
-function copyOp(op: Op, subst: (v: Value) => Value, rename: Map<number, Value>, ctx: OptContext): Op {
-  const args = op.args.map(subst);
-  const failArgs = op.failArgs === null ? null : op.failArgs.map(subst);
-  let result: Box | null = null;
-  if (op.result !== null) {
-    result = ctx.boxes.box(op.result.kind);
-    rename.set(op.result.id, result);
-  }
-  let descr = op.descr;
-  if (descr !== null && descr.kind === 'guard') {
-    const copy: GuardDescr = {
-      kind: 'guard',
-      id: descr.id + PEELED_GUARD_ID_OFFSET,
-      resume: descr.resume === null || failArgs === null ? null : { ...descr.resume, failArgs },
-      failures: 0,
-      bridge: null,
-    };
-    descr = copy;
-  }
-  return { opcode: op.opcode, args, result, descr, failArgs };
 }
 
 /**
