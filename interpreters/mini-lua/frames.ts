@@ -159,13 +159,19 @@ export function postReturn(L: LuaState, frame: Frame, a: number, n: number): Fra
 }
 
 export function switchToResumer(L: LuaState, co: Coroutine, vals: LuaValue[]): Frame {
+  const rf = leaveCoroutine(L, co);
+  deliver(rf, co.resumeBase, co.resumeWant, vals);
+  return rf;
+}
+
+/** Makes the thread that resumed `co` the running one again; returns the frame that resumed it. */
+function leaveCoroutine(L: LuaState, co: Coroutine): Frame {
   const prev = co.prevThread as Coroutine;
   const rf = co.resumerFrame as Frame;
   L.thread = prev;
   prev.status = CO_RUNNING;
   co.prevThread = null;
   co.resumerFrame = null;
-  deliver(rf, co.resumeBase, co.resumeWant, vals);
   L.frame = rf;
   return rf;
 }
@@ -544,13 +550,7 @@ export function handleError(L: LuaState, base: Frame, err0: LuaError): Frame {
         return switchToResumer(L, co, [false, err.value]);
       }
       let v = closeCoroutine(L, co, err.value);
-      const rf = co.resumerFrame as Frame;
-      const prev = co.prevThread as Coroutine;
-      L.thread = prev;
-      prev.status = CO_RUNNING;
-      co.prevThread = null;
-      co.resumerFrame = null;
-      L.frame = rf;
+      const rf = leaveCoroutine(L, co);
       if (typeof v === 'string' && rf.closure !== L.trampoline) v = framePosition(rf) + ' ' + v;
       err = new LuaError(v);
       top = rf;

@@ -367,7 +367,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const y = op === OP_ARITHKL + B_DIV ? rb : c;
         if (typeof x === 'number' && typeof y === 'number') {
           const r = x / y;
-          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          R[a] = mkFloat(r);
           pc++;
           continue;
         }
@@ -392,7 +392,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
             }
           } else {
             const r = fmod(x, y);
-            R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+            R[a] = mkFloat(r);
             pc++;
             continue;
           }
@@ -432,7 +432,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const y = op === OP_ARITHKL + B_POW ? rb : c;
         if (typeof x === 'number' && typeof y === 'number') {
           const r = pow(x, y);
-          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          R[a] = mkFloat(r);
           pc++;
           continue;
         }
@@ -474,7 +474,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const x = R[(ins >>> 16) & 0xff];
         if (typeof x === 'number') {
           const r = x + proto.kf[ins >>> 24];
-          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          R[a] = mkFloat(r);
           pc++;
           continue;
         }
@@ -487,7 +487,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         if (typeof x === 'number') {
           const k = proto.kf[ins >>> 24];
           const r = op === OP_ARITHKF + B_SUB ? x - k : k - x;
-          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          R[a] = mkFloat(r);
           pc++;
           continue;
         }
@@ -499,7 +499,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         const x = R[(ins >>> 16) & 0xff];
         if (typeof x === 'number') {
           const r = x * proto.kf[ins >>> 24];
-          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          R[a] = mkFloat(r);
           pc++;
           continue;
         }
@@ -512,7 +512,7 @@ export function execute(pc: number, proto: Proto, frame: Frame, L: LuaState): vo
         if (typeof x === 'number') {
           const k = proto.kf[ins >>> 24];
           const r = op === OP_ARITHKF + B_DIV ? x / k : k / x;
-          R[a] = Number.isInteger(r) ? new LFloat(r) : r;
+          R[a] = mkFloat(r);
           pc++;
           continue;
         }
